@@ -1,0 +1,40 @@
+using System.Buffers;
+
+namespace ImageSearch.Core.Imaging;
+
+/// <summary>
+/// Upright 8-bit RGB pixels (3 bytes a pixel, rows packed without padding), in a buffer rented from the shared pool:
+/// dispose it to give the buffer back.
+/// </summary>
+public sealed class RgbImage : IDisposable
+{
+    private byte[]? _buffer;
+
+    public RgbImage(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        Width = width;
+        Height = height;
+        _buffer = ArrayPool<byte>.Shared.Rent(checked(width * height * 3));
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int Stride => Width * 3;
+
+    public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(RgbImage))).AsSpan(0, Width * Height * 3);
+
+    public Span<byte> Row(int y) => Pixels.Slice(y * Stride, Stride);
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
