@@ -1,1 +1,10 @@
-return 0;
+using System.CommandLine;
+using ImageSearch.BuildIndex.Commands;
+
+var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the model, embed images.")
+{
+    PrepareModelCommand.Create(),
+    EmbedCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

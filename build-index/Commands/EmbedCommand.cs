@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Inference.OnnxRuntime;
+
+namespace ImageSearch.BuildIndex.Commands;
+
+/// <summary><c>embed IMAGE [--json]</c>: prints the L2-normalised embedding of one image.</summary>
+internal static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var image = new Argument<FileInfo>("IMAGE") { Description = "A JPEG, PNG or WebP file." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array instead of one number per line." };
+        var model = CommonOptions.Model();
+        var command = new Command("embed", "Print the embedding of one image (one number per line, or a JSON array).")
+        {
+            image,
+            json,
+            model,
+        };
+        command.SetAction(parse =>
+        {
+            var file = parse.GetRequiredValue(image);
+            if (!file.Exists)
+            {
+                return Fail(ExitCodes.UnusableInput, $"{file.FullName}: no such file");
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file.FullName);
+            }
+            catch (IOException e)
+            {
+                return Fail(ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return Fail(ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
+            }
+
+            try
+            {
+                using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)) });
+                var vector = embedder.Embed(bytes);
+                Console.Out.Write(parse.GetValue(json)
+                    ? JsonSerializer.Serialize(vector) + Environment.NewLine
+                    : string.Join(Environment.NewLine, vector.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + Environment.NewLine);
+                return ExitCodes.Success;
+            }
+            catch (ImageDecodeException e)
+            {
+                return Fail(ExitCodes.Failed, $"{file.Name}: {Describe(e.Error)}: {e.Message}");
+            }
+            catch (FileNotFoundException e)
+            {
+                return Fail(ExitCodes.UnusableInput, e.Message);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                return Fail(ExitCodes.UnusableInput, $"the model could not be run: {e.Message}");
+            }
+        });
+        return command;
+    }
+
+    internal static string Describe(ImageDecodeError error) => error switch
+    {
+        ImageDecodeError.UnsupportedFormat => "unsupported format",
+        ImageDecodeError.TooLarge => "image too large",
+        _ => "corrupt image",
+    };
+
+    private static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"embed: {message}");
+        return exitCode;
+    }
+}

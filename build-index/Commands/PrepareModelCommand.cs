@@ -1,0 +1,44 @@
+using System.CommandLine;
+using ImageSearch.Core.Inference.ModelPreparation;
+
+namespace ImageSearch.BuildIndex.Commands;
+
+/// <summary><c>prepare-model --in released.onnx --out features.onnx</c>: cuts a classifier at its pooled features.</summary>
+internal static class PrepareModelCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<FileInfo>("--in") { Description = "The released classifier (.onnx).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the feature model (written atomically).", Required = true };
+        var command = new Command("prepare-model", "Cut an ImageNet CNN classifier at its global average pooling, so it outputs 'features' [batch, channels].")
+        {
+            input,
+            output,
+        };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetRequiredValue(input);
+            var destination = parse.GetRequiredValue(output);
+            if (!source.Exists)
+            {
+                Console.Error.WriteLine($"prepare-model: {source.FullName} does not exist. Run ./setup.sh to fetch the model.");
+                return ExitCodes.UnusableInput;
+            }
+
+            try
+            {
+                var info = FeatureModelPreparer.PrepareFile(source.FullName, destination.FullName);
+                Console.WriteLine(
+                    $"prepare-model: wrote {destination.FullName}: input '{info.InputName}', output '{info.OutputName}' " +
+                    $"[batch, {info.Dimension?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}], cut at {info.CutAt}, {info.NodesRemoved} classifier node(s) removed.");
+                return ExitCodes.Success;
+            }
+            catch (ModelPreparationException e)
+            {
+                Console.Error.WriteLine($"prepare-model: {source.Name}: {e.Message}");
+                return ExitCodes.UnusableInput;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,19 @@
+using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Inference;
+
+namespace ImageSearch.Core.Embedding;
+
+/// <summary>Configuration of the embedding engine, bound from configuration by the hosts.</summary>
+public sealed class EmbedderOptions
+{
+    /// <summary>The prepared feature model (see <c>build-index prepare-model</c>).</summary>
+    public string ModelPath { get; set; } = "models/mobilenetv2-12-int8.features.onnx";
+
+    /// <summary>Name of a known <see cref="PreprocessingOptions"/>.</summary>
+    public string Preprocessing { get; set; } = PreprocessingOptions.ImageNet.Name;
+
+    /// <summary>Images with more pixels than this are refused before decoding.</summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    public InferenceOptions Inference { get; set; } = new();
+}

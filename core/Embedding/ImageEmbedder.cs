@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageSearch.Core.Embedding;
+
+/// <summary>The engine: bytes → pixels → tensor → embedding, with a MobileNetV2-style feature model.</summary>
+public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposable
+{
+    public ImageEmbedder(ImagePreprocessor preprocessor, FeatureExtractor extractor)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessor);
+        ArgumentNullException.ThrowIfNull(extractor);
+        if (preprocessor.TensorLength != extractor.InputLength)
+        {
+            throw new ArgumentException(
+                $"The preprocessing makes {preprocessor.Tensorizer.Options.CropSize}px crops; the model takes {extractor.InputSize.Width}x{extractor.InputSize.Height}.");
+        }
+
+        Preprocessor = preprocessor;
+        Extractor = extractor;
+        Identity = new EmbedderIdentity(extractor.ModelSha256, preprocessor.Tensorizer.Options.Name, extractor.Dimension);
+    }
+
+    public ImagePreprocessor Preprocessor { get; }
+
+    public FeatureExtractor Extractor { get; }
+
+    public int Dimension => Extractor.Dimension;
+
+    public EmbedderIdentity Identity { get; }
+
+    /// <summary>Loads the model and wires the native decoders. Throws <see cref="FileNotFoundException"/> naming the model path.</summary>
+    public static ImageEmbedder Create(EmbedderOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var modelPath = Path.GetFullPath(options.ModelPath);
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"The feature model {modelPath} does not exist. Run ./setup.sh, or prepare one with 'build-index prepare-model'.", modelPath);
+        }
+
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var preprocessing = PreprocessingOptions.FromName(options.Preprocessing);
+        var sessions = new InferenceSessionFactory(options.Inference, loggerFactory.CreateLogger<InferenceSessionFactory>());
+        var session = sessions.Create(modelPath);
+        try
+        {
+            var extractor = new FeatureExtractor(session, modelPath);
+            var preprocessor = new ImagePreprocessor(new ImageDecoder(), new ImageTensorizer(preprocessing), options.MaxPixels);
+            return new ImageEmbedder(preprocessor, extractor);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public float[] Embed(ReadOnlySpan<byte> encodedImage)
+    {
+        var input = ArrayPool<float>.Shared.Rent(Preprocessor.TensorLength);
+        try
+        {
+            Preprocessor.Preprocess(encodedImage, input);
+            var embedding = new float[Dimension];
+            Extractor.Extract(input, 1, embedding);
+            return embedding;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
+    }
+
+    public float[][] EmbedBatch(IReadOnlyList<ReadOnlyMemory<byte>> encodedImages)
+    {
+        ArgumentNullException.ThrowIfNull(encodedImages);
+        var count = encodedImages.Count;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var length = Preprocessor.TensorLength;
+        var inputs = ArrayPool<float>.Shared.Rent(count * length);
+        try
+        {
+            var failures = new ImageDecodeException?[count];
+            Parallel.For(0, count, i =>
+            {
+                try
+                {
+                    Preprocessor.Preprocess(encodedImages[i].Span, inputs.AsSpan(i * length, length));
+                }
+                catch (ImageDecodeException e)
+                {
+                    failures[i] = e;
+                }
+            });
+            if (Array.Find(failures, f => f is not null) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+
+            var embeddings = new float[count * Dimension];
+            Extractor.Extract(inputs, count, embeddings);
+            var result = new float[count][];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = embeddings.AsSpan(i * Dimension, Dimension).ToArray();
+            }
+
+            return result;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(inputs);
+        }
+    }
+
+    public void Dispose() => Extractor.Dispose();
+
+    public ValueTask DisposeAsync() => Extractor.DisposeAsync();
+}

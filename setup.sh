@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what ImageSearch needs on a Debian/Ubuntu machine with the .NET 10 SDK and Node.js, and starts nothing.
+# Idempotent: every step checks first, so a second run does nothing and takes well under two seconds.
+#
+#   ./setup.sh                 everything
+#   IMAGESEARCH_MIRROR=DIR     take the model (and, later, datasets) from DIR, laid out like ../shared,
+#                              instead of downloading them; SHA-256 is verified either way.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+
+ORT_VERSION=1.30.0
+ORT_PACKAGE_SHA256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
+ORT_LIBRARY_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+MODEL_FILE=mobilenetv2-12-int8.onnx
+MODEL_SHA256=cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f
+MODEL_URL=https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/$MODEL_FILE
+LABELS_URL=https://github.com/onnx/models/raw/main/validated/vision/classification/synset.txt
+LABELS_SHA256=acf75ef0abe89694b19056e0796401068b459c457baa30335f240c7692857355
+PREPARED_MODEL=models/mobilenetv2-12-int8.features.onnx
+APT_PACKAGES=(libturbojpeg0 libpng16-16 libwebp7 libwebpdemux2 libonnx-testdata)
+
+NATIVE_DIR=$ROOT/.native/linux-x64
+CACHE_DIR=$ROOT/.cache
+MIRROR=${IMAGESEARCH_MIRROR:-}
+[[ -n $MIRROR ]] && MIRROR=$(cd "$MIRROR" && pwd)
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+verify() { # FILE EXPECTED_SHA256
+  local actual; actual=$(sha256_of "$1")
+  [[ $actual == "$2" ]] || die "SHA-256 mismatch for $1: expected $2, got $actual. Remove the file and run ./setup.sh again; if it persists, the source is not the file we pinned."
+}
+has_sha() { [[ -f $1 ]] && [[ $(sha256_of "$1") == "$2" ]]; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# 1. Native codec libraries (and ONNX's conformance test data) from Debian.
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  say "installing ${missing[*]} (apt)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. ONNX Runtime: the official native library inside the npm package onnxruntime-node.
+if ! has_sha "$NATIVE_DIR/libonnxruntime.so.1" "$ORT_LIBRARY_SHA256"; then
+  say "fetching ONNX Runtime $ORT_VERSION (npm package onnxruntime-node)"
+  mkdir -p "$CACHE_DIR/npm" "$NATIVE_DIR"
+  tarball=$CACHE_DIR/npm/onnxruntime-node-$ORT_VERSION.tgz
+  if ! has_sha "$tarball" "$ORT_PACKAGE_SHA256"; then
+    (cd "$CACHE_DIR/npm" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
+  fi
+  verify "$tarball" "$ORT_PACKAGE_SHA256"
+  tmp=$(mktemp -d)
+  tar -xzf "$tarball" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+  verify "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_LIBRARY_SHA256"
+  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$NATIVE_DIR/libonnxruntime.so.1"
+  rm -rf "$tmp"
+fi
+
+# 3. The released model and its labels: from the mirror when given, else from the ONNX Model Zoo.
+fetch() { # RELATIVE_PATH_IN_MIRROR URL DEST SHA256
+  local source=$1 url=$2 dest=$3 sha=$4
+  has_sha "$dest" "$sha" && return 0
+  mkdir -p "$(dirname "$dest")"
+  if [[ -n $MIRROR && -f $MIRROR/$source ]]; then
+    say "copying $source from $MIRROR"
+    cp "$MIRROR/$source" "$dest.part"
+  else
+    [[ -n $MIRROR ]] && say "$MIRROR/$source not found; downloading"
+    say "downloading $url"
+    curl -fsSL --retry 3 -o "$dest.part" "$url" || die "could not download $url"
+  fi
+  verify "$dest.part" "$sha"
+  mv "$dest.part" "$dest"
+}
+fetch "models/$MODEL_FILE" "$MODEL_URL" "models/$MODEL_FILE" "$MODEL_SHA256"
+fetch models/synset.txt "$LABELS_URL" models/synset.txt "$LABELS_SHA256"
+
+# 4. The feature model: the released classifier cut at its pooled 1280-d activation, by our own tool.
+#    Redone when the released model or the preparation code changes.
+prep_key="$MODEL_SHA256 $(cat core/Inference/ModelPreparation/*.cs | sha256sum | cut -d' ' -f1)"
+if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MODEL.stamp") != "$prep_key" ]]; then
+  say "preparing $PREPARED_MODEL"
+  dotnet run --project build-index -c Release -- prepare-model --in "models/$MODEL_FILE" --out "$PREPARED_MODEL"
+  echo "$prep_key" > "$PREPARED_MODEL.stamp"
+fi
+
+say "ready"
