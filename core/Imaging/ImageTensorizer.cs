@@ -40,21 +40,27 @@ public sealed class ImageTensorizer
     public long[] BatchShape(int batch) => [batch, 3, Options.CropSize, Options.CropSize];
 
     /// <summary>Writes the normalised CHW tensor of <paramref name="image"/> into <paramref name="destination"/>.</summary>
-    public void Write(RgbImage image, Span<float> destination) => ResizeCrop(image, destination, _scale, _bias);
+    /// <param name="fullSize">
+    /// The upright size of the photo at full resolution when <paramref name="image"/> was decoded at a reduced scale:
+    /// the resize and crop geometry comes from it, so a reduced decode crops exactly what a full one would.
+    /// </param>
+    public void Write(RgbImage image, Span<float> destination, (int Width, int Height)? fullSize = null) =>
+        ResizeCrop(image, destination, fullSize, _scale, _bias);
 
     /// <summary>The resized, cropped pixels as CHW floats on the 0-255 scale (no normalisation); for tests and tools.</summary>
-    public void WriteUnnormalized(RgbImage image, Span<float> destination) => ResizeCrop(image, destination, [1f, 1f, 1f], [0f, 0f, 0f]);
+    public void WriteUnnormalized(RgbImage image, Span<float> destination, (int Width, int Height)? fullSize = null) =>
+        ResizeCrop(image, destination, fullSize, [1f, 1f, 1f], [0f, 0f, 0f]);
 
-    /// <summary>Size of the resized image (shorter side to <see cref="PreprocessingOptions.ResizeShortSide"/>, torchvision's rounding).</summary>
+    /// <summary>Size of the resized image: shorter side to <see cref="PreprocessingOptions.ResizeShortSide"/>, longer side scaled and rounded to nearest (as the Pillow reference crops are).</summary>
     public (int Width, int Height) ResizedSize(int width, int height)
     {
         var target = Options.ResizeShortSide;
         return width <= height
-            ? (target, (int)((long)target * height / width))
-            : ((int)((long)target * width / height), target);
+            ? (target, (int)Math.Round((double)target * height / width, MidpointRounding.ToEven))
+            : ((int)Math.Round((double)target * width / height, MidpointRounding.ToEven), target);
     }
 
-    private void ResizeCrop(RgbImage image, Span<float> destination, ReadOnlySpan<float> scale, ReadOnlySpan<float> bias)
+    private void ResizeCrop(RgbImage image, Span<float> destination, (int Width, int Height)? fullSize, ReadOnlySpan<float> scale, ReadOnlySpan<float> bias)
     {
         ArgumentNullException.ThrowIfNull(image);
         var crop = Options.CropSize;
@@ -63,7 +69,8 @@ public sealed class ImageTensorizer
             throw new ArgumentException($"Destination needs {TensorLength} floats.", nameof(destination));
         }
 
-        var (resizedWidth, resizedHeight) = ResizedSize(image.Width, image.Height);
+        var (fullWidth, fullHeight) = fullSize ?? (image.Width, image.Height);
+        var (resizedWidth, resizedHeight) = ResizedSize(fullWidth, fullHeight);
         var left = (int)Math.Round((resizedWidth - crop) / 2.0, MidpointRounding.ToEven);
         var top = (int)Math.Round((resizedHeight - crop) / 2.0, MidpointRounding.ToEven);
         var columns = ResampleWeights.Create(image.Width, resizedWidth, left, crop);

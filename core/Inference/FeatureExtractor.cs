@@ -105,7 +105,7 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         var blank = new float[InputLength];
         using var input = OrtValue.CreateTensorValueFromMemory(blank, [1, .. _imageShape]);
         using var outputs = _session.Run(null, _inputNames, [input], _outputNames);
-        var shape = outputs.First().GetTensorTypeAndShape().Shape;
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
         return shape is [1, > 0] ? (int)shape[1] : throw new InvalidOperationException($"{ModelPath}: output shape [{string.Join(", ", shape)}] is not [batch, dimension].");
     }
 }

@@ -108,6 +108,6 @@ public sealed class ImageEmbedderTests
         using var session = new InferenceSession(modelPath);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
         using var outputs = session.Run(null, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
-        return outputs.First().GetTensorDataAsSpan<float>().ToArray();
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 }

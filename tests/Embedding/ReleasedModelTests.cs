@@ -26,7 +26,7 @@ public sealed class ReleasedModelTests
         using var session = new InferenceSession(ModelZooFixture.ReleasedModel);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
         using var outputs = session.Run(null, ["input"], [tensor], ["output"]);
-        var logits = outputs.First().GetTensorDataAsSpan<float>();
+        var logits = outputs[0].GetTensorDataAsSpan<float>();
         var top1 = logits.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(logits));
         var labels = File.ReadAllLines(Path.Combine(TestData.ModelsFolder, "synset.txt"));
 

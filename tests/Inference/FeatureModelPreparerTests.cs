@@ -18,7 +18,7 @@ public sealed class FeatureModelPreparerTests
         Assert.That(info.OutputName, Is.EqualTo("features"));
         Assert.That(info.Dimension, Is.EqualTo(1280));
         Assert.That(info.CutAt, Does.StartWith("QLinearGlobalAveragePool"));
-        Assert.That(graph.Output.Select(o => o.Name), Is.EqualTo(new[] { "features" }));
+        Assert.That(graph.Output.Single().Name, Is.EqualTo("features"));
         var dims = graph.Output[0].Type.TensorType.Shape.Dim;
         Assert.That(dims[0].DimParam, Is.EqualTo("batch_size"));
         Assert.That(dims[1].DimValue, Is.EqualTo(1280));
@@ -160,7 +160,7 @@ public sealed class FeatureModelPreparerTests
         using var session = new InferenceSession(modelPath);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
         using var outputs = session.Run(null, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
-        return outputs.First().GetTensorDataAsSpan<float>().ToArray();
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     private static string TempFile(string name)
