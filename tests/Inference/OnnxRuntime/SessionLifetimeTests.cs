@@ -58,6 +58,42 @@ public sealed class SessionLifetimeTests
     }
 
     [Test]
+    public void Disposing_while_runs_are_in_flight_lets_them_finish_or_fail_cleanly()
+    {
+        var session = new InferenceSession(ReferenceModel.Path);
+        var images = ReferenceModel.Images(1, seed: 9);
+        using var start = new Barrier(5);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var round = 0; round < 5; round++)
+            {
+                try
+                {
+                    ReferenceModel.Features(session, images, 1);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not ObjectDisposedException)
+                {
+                    failures.Add(ex);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+
+        start.SignalAndWait();
+        Thread.Sleep(20);
+        session.Dispose();
+        threads.ForEach(t => t.Join());
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    [Test]
     public async Task A_session_can_be_disposed_asynchronously()
     {
         var session = new InferenceSession(ReferenceModel.Path);
