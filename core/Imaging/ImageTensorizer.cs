@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -76,54 +77,23 @@ public sealed class ImageTensorizer
         var columns = ResampleWeights.Create(image.Width, resizedWidth, left, crop);
         var rows = ResampleWeights.Create(image.Height, resizedHeight, top, crop);
 
-        // Vertical pass: crop rows x the source columns the crop reads, interleaved RGB floats.
+        // Vertical pass: crop rows x the source columns the crop reads, interleaved RGB floats (one spare float at the
+        // end of each row, so the horizontal pass can load four floats at the last pixel).
         var x0 = columns.SourceStart;
         var span = (columns.SourceEnd - x0) * 3;
-        var buffer = ArrayPool<float>.Shared.Rent(crop * span);
+        var stride = span + 1;
+        var buffer = ArrayPool<float>.Shared.Rent(crop * stride);
         try
         {
             var pixels = image.Pixels;
-            var stride = image.Stride;
             for (var y = 0; y < crop; y++)
             {
-                var accumulator = buffer.AsSpan(y * span, span);
-                accumulator.Clear();
-                var weights = rows.For(y);
-                var sourceRow = rows.Start[y];
-                for (var k = 0; k < weights.Length; k++)
-                {
-                    AddScaled(pixels.Slice((sourceRow + k) * stride + x0 * 3, span), weights[k], accumulator);
-                }
+                var row = buffer.AsSpan(y * stride, stride);
+                row[span] = 0;
+                VerticalPass(pixels[(rows.Start[y] * image.Stride + x0 * 3)..], image.Stride, rows.For(y), row[..span]);
             }
 
-            // Horizontal pass over the crop's columns, normalised, into planar CHW.
-            var plane = crop * crop;
-            var red = destination[..plane];
-            var green = destination.Slice(plane, plane);
-            var blue = destination.Slice(2 * plane, plane);
-            for (var y = 0; y < crop; y++)
-            {
-                var row = buffer.AsSpan(y * span, span);
-                for (var x = 0; x < crop; x++)
-                {
-                    var weights = columns.For(x);
-                    var offset = (columns.Start[x] - x0) * 3;
-                    float r = 0, g = 0, b = 0;
-                    for (var k = 0; k < weights.Length; k++)
-                    {
-                        var w = weights[k];
-                        var p = offset + k * 3;
-                        r += w * row[p];
-                        g += w * row[p + 1];
-                        b += w * row[p + 2];
-                    }
-
-                    var i = y * crop + x;
-                    red[i] = Math.Clamp(r, 0f, 255f) * scale[0] + bias[0];
-                    green[i] = Math.Clamp(g, 0f, 255f) * scale[1] + bias[1];
-                    blue[i] = Math.Clamp(b, 0f, 255f) * scale[2] + bias[2];
-                }
-            }
+            HorizontalPass(buffer, stride, columns, x0, destination[..(3 * crop * crop)], scale, bias, crop);
         }
         finally
         {
@@ -131,31 +101,95 @@ public sealed class ImageTensorizer
         }
     }
 
-    /// <summary><c>accumulator += weight * source</c>, widening bytes to floats.</summary>
-    private static void AddScaled(ReadOnlySpan<byte> source, float weight, Span<float> accumulator)
+    /// <summary><c>destination[i] = sum_k weights[k] * source[k * stride + i]</c>, bytes widened to floats, 16 at a time.</summary>
+    private static void VerticalPass(ReadOnlySpan<byte> source, int stride, ReadOnlySpan<float> weights, Span<float> destination)
     {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && source.Length >= 16)
+        ref var src = ref MemoryMarshal.GetReference(source);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        var length = destination.Length;
+        var taps = weights.Length;
+        if ((taps - 1) * stride + length > source.Length)
         {
-            var w = Vector256.Create(weight);
-            ref var acc = ref MemoryMarshal.GetReference(accumulator);
-            for (; i <= source.Length - 16; i += 16)
+            throw new ArgumentException("Source rows are shorter than the filter needs.", nameof(source));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= length - 16; i += 16)
             {
-                var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)i);
-                var (low, high) = Vector128.Widen(bytes);
-                var (a, b) = Vector256.Widen(Vector256.Create(low, high));
-                var fa = Vector256.ConvertToSingle(a.AsInt32());
-                var fb = Vector256.ConvertToSingle(b.AsInt32());
-                var accA = Vector256.LoadUnsafe(ref acc, (nuint)i);
-                var accB = Vector256.LoadUnsafe(ref acc, (nuint)(i + 8));
-                Vector256.FusedMultiplyAdd(fa, w, accA).StoreUnsafe(ref acc, (nuint)i);
-                Vector256.FusedMultiplyAdd(fb, w, accB).StoreUnsafe(ref acc, (nuint)(i + 8));
+                var low = Vector256<float>.Zero;
+                var high = Vector256<float>.Zero;
+                for (var k = 0; k < taps; k++)
+                {
+                    var bytes = Vector128.LoadUnsafe(ref src, (nuint)(k * stride + i));
+                    var (words0, words1) = Vector128.Widen(bytes);
+                    var (a, b) = Vector256.Widen(Vector256.Create(words0, words1));
+                    var w = Vector256.Create(weights[k]);
+                    low = Vector256.MultiplyAddEstimate(Vector256.ConvertToSingle(a.AsInt32()), w, low);
+                    high = Vector256.MultiplyAddEstimate(Vector256.ConvertToSingle(b.AsInt32()), w, high);
+                }
+
+                low.StoreUnsafe(ref dst, (nuint)i);
+                high.StoreUnsafe(ref dst, (nuint)(i + 8));
             }
         }
 
-        for (; i < source.Length; i++)
+        for (; i < length; i++)
         {
-            accumulator[i] += weight * source[i];
+            var sum = 0f;
+            for (var k = 0; k < taps; k++)
+            {
+                sum += weights[k] * Unsafe.Add(ref src, k * stride + i);
+            }
+
+            Unsafe.Add(ref dst, i) = sum;
+        }
+    }
+
+    /// <summary>
+    /// The crop's columns from the vertical pass's rows, one pixel (R, G, B and a spare lane) a vector, clamped,
+    /// normalised and scattered into the three planes.
+    /// </summary>
+    private static void HorizontalPass(float[] rows, int stride, ResampleWeights columns, int x0, Span<float> destination,
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> bias, int crop)
+    {
+        var plane = crop * crop;
+        var scaleVector = Vector128.Create(scale[0], scale[1], scale[2], 0f);
+        var biasVector = Vector128.Create(bias[0], bias[1], bias[2], 0f);
+        var max = Vector128.Create(255f);
+        var weights = columns.Weights;
+        var taps = columns.Taps;
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        var offsets = new int[crop];
+        for (var x = 0; x < crop; x++)
+        {
+            offsets[x] = (columns.Start[x] - x0) * 3;
+            if (offsets[x] + (columns.Count[x] - 1) * 3 + 4 > stride)
+            {
+                throw new InvalidOperationException("Column weights reach past the row.");
+            }
+        }
+
+        for (var y = 0; y < crop; y++)
+        {
+            ref var row = ref rows[y * stride];
+            for (var x = 0; x < crop; x++)
+            {
+                ref var pixel = ref Unsafe.Add(ref row, offsets[x]);
+                ref var w = ref weights[x * taps];
+                var sum = Vector128<float>.Zero;
+                for (var k = 0; k < columns.Count[x]; k++)
+                {
+                    sum = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pixel, (nuint)(k * 3)), Vector128.Create(Unsafe.Add(ref w, k)), sum);
+                }
+
+                var value = Vector128.MultiplyAddEstimate(Vector128.Clamp(sum, Vector128<float>.Zero, max), scaleVector, biasVector);
+                var i = y * crop + x;
+                Unsafe.Add(ref dst, i) = value.GetElement(0);
+                Unsafe.Add(ref dst, plane + i) = value.GetElement(1);
+                Unsafe.Add(ref dst, 2 * plane + i) = value.GetElement(2);
+            }
         }
     }
 }
