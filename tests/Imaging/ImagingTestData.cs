@@ -7,25 +7,14 @@ namespace ImageSearch.Tests.Imaging;
 /// <summary>Real photos from the shared folder, the tiny committed fixtures, and byte-level builders for the imaging tests.</summary>
 internal static class ImagingTestData
 {
-    private static readonly Lazy<string?> Shared = new(FindShared);
-
     public static readonly string[] Photos =
     [
         "bird.png", "cat.png", "cat_progressive.jpg", "dragonfly.png", "grace_hopper.png",
         "hot_dog.jpg", "missvickie_potato_chips.png", "owl.jpg", "parrot.jpg", "parrot.webp",
     ];
 
-    /// <summary>The photo's bytes; ignores the test when the shared folder cannot be found.</summary>
-    public static byte[] Photo(string name)
-    {
-        if (Shared.Value is not { } shared)
-        {
-            Assert.Ignore("The shared folder (IMAGESEARCH_MIRROR, or an ancestor's shared/models) is not available.");
-            return [];
-        }
-
-        return File.ReadAllBytes(Path.Combine(shared, "models", "images", name));
-    }
+    /// <summary>The photo's bytes, from the shared folder (see <see cref="TestData"/>; a missing folder fails the test).</summary>
+    public static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(TestData.ModelsFolder, "images", name));
 
     public static byte[] Fixture(string name) =>
         File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Imaging", "Fixtures", name));
@@ -195,30 +184,5 @@ internal static class ImagingTestData
         {
             BinaryPrimitives.WriteUInt32LittleEndian(span, value);
         }
-    }
-
-    private static string? FindShared()
-    {
-        if (Environment.GetEnvironmentVariable("IMAGESEARCH_MIRROR") is { Length: > 0 } mirror)
-        {
-            foreach (var candidate in new[] { mirror, Path.Combine(mirror, "shared") })
-            {
-                if (Directory.Exists(Path.Combine(candidate, "models")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            var shared = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(shared, "models")))
-            {
-                return shared;
-            }
-        }
-
-        return null;
     }
 }

@@ -101,6 +101,11 @@ public sealed class JpegDecoderTests
     public void Dct_scaling_picks_the_smallest_factor_that_keeps_the_short_side(int minShortSide, int width, int height) =>
         Assert.That(JpegDecoder.ScaledSize(4000, 3000, minShortSide), Is.EqualTo((width, height)));
 
+    [TestCase(400, 533)]
+    [TestCase(512, 929)]
+    public void Dct_scaling_leaves_photos_too_small_for_half_size_alone(int width, int height) =>
+        Assert.That(JpegDecoder.ScaledSize(width, height, 320), Is.EqualTo((width, height)));
+
     [Test]
     public void Dct_scaling_rounds_up_like_tjscaled() =>
         Assert.That(JpegDecoder.ScaledSize(4001, 3001, 256), Is.EqualTo((501, 376)));
