@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>Bad arguments, or input the tool cannot use at all.</summary>
     public const int UnusableInput = 2;
+
+    /// <summary>Stopped by Ctrl-C (the shell's convention, 128 + SIGINT).</summary>
+    public const int Cancelled = 130;
 }

@@ -5,6 +5,8 @@ var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the m
 {
     PrepareModelCommand.Create(),
     EmbedCommand.Create(),
+    BuildCommand.Create(),
+    EvaluateCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -54,7 +54,7 @@ internal static class EmbedCommand
             }
             catch (ImageDecodeException e)
             {
-                return Fail(ExitCodes.Failed, $"{file.Name}: {Describe(e.Error)}: {e.Message}");
+                return Fail(ExitCodes.Failed, $"{file.Name}: {e.Error.Describe()}: {e.Message}");
             }
             catch (FileNotFoundException e)
             {
@@ -67,13 +67,6 @@ internal static class EmbedCommand
         });
         return command;
     }
-
-    internal static string Describe(ImageDecodeError error) => error switch
-    {
-        ImageDecodeError.UnsupportedFormat => "unsupported format",
-        ImageDecodeError.TooLarge => "image too large",
-        _ => "corrupt image",
-    };
 
     private static int Fail(int exitCode, string message)
     {

@@ -16,4 +16,21 @@ public sealed class InferenceOptions
     public int IntraOpNumThreads { get; set; }
 
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// Whether ONNX Runtime's worker threads spin while waiting for work (its default). Spinning lowers one request's
+    /// latency but burns cores that decoding needs when both run at once, as in the index builder.
+    /// </summary>
+    public bool AllowSpinning { get; set; } = true;
+
+    /// <summary>Precise or fast int8 kernels; <see cref="QuantizedPrecision.Auto"/> chooses precise ones where fast ones saturate.</summary>
+    public QuantizedPrecision QuantizedPrecision { get; set; } = QuantizedPrecision.Auto;
+
+    /// <summary>Whether these options ask ONNX Runtime for its precise x64 int8 kernels on this machine.</summary>
+    public bool UsesPreciseQuantizedKernels => CpuFeatures.IsX64 && QuantizedPrecision switch
+    {
+        QuantizedPrecision.Precise => true,
+        QuantizedPrecision.Fast => false,
+        _ => !CpuFeatures.HasVnni,
+    };
 }

@@ -24,6 +24,11 @@ public sealed class InferenceSessionFactory
     public InferenceSession Create(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        if (_options.UsesPreciseQuantizedKernels && _options.QuantizedPrecision == QuantizedPrecision.Auto)
+        {
+            _logger.LogInformation("This processor has no VNNI: int8 convolutions use ONNX Runtime's precise kernels (slower, but without 16-bit saturation)");
+        }
+
         using var sessionOptions = CreateSessionOptions();
         return new InferenceSession(modelPath, sessionOptions);
     }
@@ -61,6 +66,16 @@ public sealed class InferenceSessionFactory
             if (_options.IntraOpNumThreads > 0)
             {
                 options.IntraOpNumThreads = _options.IntraOpNumThreads;
+            }
+
+            if (_options.UsesPreciseQuantizedKernels)
+            {
+                options.AddSessionConfigEntry("session.x64quantprecision", "1");
+            }
+
+            if (!_options.AllowSpinning)
+            {
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             }
 
             return options;

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using ImageSearch.Core.IO;
 using Onnx;
 
 namespace ImageSearch.Core.Inference.ModelPreparation;
@@ -25,19 +26,7 @@ public static class FeatureModelPreparer
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
         var (bytes, info) = Prepare(File.ReadAllBytes(inputPath));
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, outputPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-
+        AtomicFile.WriteAllBytes(outputPath, bytes);
         return info;
     }
 

@@ -63,4 +63,8 @@ internal static class OrtApiSlot
     public const int ReleaseTypeInfo = 98;
     public const int ReleaseTensorTypeAndShapeInfo = 99;
     public const int ReleaseSessionOptions = 100;
+
+    // 101-129: CustomOpDomain release, type-info casts, model metadata, threading options, free dimension
+    // overrides, available providers, string tensors; then:
+    public const int AddSessionConfigEntry = 130;
 }

@@ -13,6 +13,7 @@ internal sealed unsafe class OrtNativeApi
     public readonly delegate* unmanaged<nint, void*, nint, nint*, nint> CreateSession;
     public readonly delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint> Run;
     public readonly delegate* unmanaged<nint*, nint> CreateSessionOptions;
+    public readonly delegate* unmanaged<nint, byte*, byte*, nint> AddSessionConfigEntry;
     public readonly delegate* unmanaged<nint, int, nint> SetSessionExecutionMode;
     public readonly delegate* unmanaged<nint, nint> EnableMemPattern;
     public readonly delegate* unmanaged<nint, nint> DisableMemPattern;
@@ -69,6 +70,7 @@ internal sealed unsafe class OrtNativeApi
         CreateSession = (delegate* unmanaged<nint, void*, nint, nint*, nint>)t[OrtApiSlot.CreateSession];
         Run = (delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint>)t[OrtApiSlot.Run];
         CreateSessionOptions = (delegate* unmanaged<nint*, nint>)t[OrtApiSlot.CreateSessionOptions];
+        AddSessionConfigEntry = (delegate* unmanaged<nint, byte*, byte*, nint>)t[OrtApiSlot.AddSessionConfigEntry];
         SetSessionExecutionMode = (delegate* unmanaged<nint, int, nint>)t[OrtApiSlot.SetSessionExecutionMode];
         EnableMemPattern = (delegate* unmanaged<nint, nint>)t[OrtApiSlot.EnableMemPattern];
         DisableMemPattern = (delegate* unmanaged<nint, nint>)t[OrtApiSlot.DisableMemPattern];

@@ -140,6 +140,35 @@ public sealed unsafe class SessionOptions : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets a session configuration entry (keys from ONNX Runtime's onnxruntime_session_options_config_keys.h,
+    /// e.g. <c>session.intra_op.allow_spinning</c>). Throws <see cref="OnnxRuntimeException"/> for a value ORT refuses.
+    /// </summary>
+    public void AddSessionConfigEntry(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var api = OrtLibrary.Api;
+        var handle = Handle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            fixed (byte* k = Utf8.ToNullTerminated(key))
+            fixed (byte* v = Utf8.ToNullTerminated(value))
+            {
+                api.Check(api.AddSessionConfigEntry(handle.DangerousGetHandle(), k, v));
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     public void Dispose()
     {
         _handle.Dispose();

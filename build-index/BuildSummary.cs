@@ -1,0 +1,42 @@
+using System.Globalization;
+using ImageSearch.Core.Indexing;
+using Spectre.Console;
+
+namespace ImageSearch.BuildIndex;
+
+/// <summary>The end of a build: what was done, how fast, and every failed row with its line and reason.</summary>
+internal static class BuildSummary
+{
+    public static void Print(IndexBuildResult result, string indexPath)
+    {
+        var console = AnsiConsole.Console;
+        var summary = new Table().AddColumns("built", "reused", "failed", "time", "images/s");
+        summary.AddRow(
+            result.Built.ToString(CultureInfo.InvariantCulture),
+            result.Reused.ToString(CultureInfo.InvariantCulture),
+            result.Failures.Count.ToString(CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{result.Elapsed.TotalSeconds:F1} s"),
+            string.Create(CultureInfo.InvariantCulture, $"{result.ImagesPerSecond:F0}"));
+        console.Write(summary);
+
+        if (result.Failures.Count > 0)
+        {
+            var failures = new Table().Title("failed rows").AddColumns("line", "id", "reason");
+            foreach (var failure in result.Failures)
+            {
+                failures.AddRow(failure.Line.ToString(CultureInfo.InvariantCulture), Markup.Escape(failure.Id), Markup.Escape(failure.Reason));
+            }
+
+            console.Write(failures);
+        }
+
+        foreach (var note in result.Notes)
+        {
+            Console.WriteLine(note);
+        }
+
+        Console.WriteLine(result.Written
+            ? $"wrote {indexPath} ({result.Metadata!.RowCount} rows) and {IndexMetadata.PathFor(indexPath)}"
+            : $"{indexPath} was not changed");
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Inference;
+using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageSearch.BuildIndex.Commands;
+
+/// <summary><c>build --catalog products.csv --out index.csv</c>: embeds every catalog image into an index.</summary>
+internal static class BuildCommand
+{
+    public static Command Create()
+    {
+        var catalogOption = new Option<FileInfo>("--catalog") { Description = "products.csv: id,name,category,price,image_url (+ any extra columns).", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The index to write (index.csv; its metadata goes beside it). Replaced atomically.", Required = true };
+        var model = CommonOptions.Model();
+        var threads = new Option<int>("--threads") { Description = "Images decoded at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 8 };
+        var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
+        var skipFailed = new Option<bool>("--skip-failed") { Description = "Write the index without the rows that failed (the exit code is still 1)." };
+        var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
+        {
+            catalogOption, output, model, threads, batch, incremental, skipFailed,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var catalogFile = parse.GetRequiredValue(catalogOption);
+            var indexFile = parse.GetRequiredValue(output);
+            if (parse.GetValue(threads) <= 0 || parse.GetValue(batch) <= 0)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, "--threads and --batch must be positive numbers.");
+            }
+
+            if (!catalogFile.Exists)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, $"{catalogFile.FullName}: no such file");
+            }
+
+            ProductCatalog catalog;
+            try
+            {
+                catalog = CatalogReader.Read(catalogFile.FullName);
+            }
+            catch (CatalogFormatException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"{catalogFile.Name}:{error.Line}: {error.Message}");
+                }
+
+                return Failure.Report("build", ExitCodes.UnusableInput, $"{catalogFile.Name} has {e.Errors.Count} problem(s); the index was not touched.");
+            }
+
+            try
+            {
+                using var embedder = ImageEmbedder.Create(new EmbedderOptions
+                {
+                    ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    Inference = new InferenceOptions { AllowSpinning = SpinningEnabled() },
+                });
+                var builder = new IndexBuilder(embedder, ImageLoaders.Create(), NullLogger<IndexBuilder>.Instance);
+                var options = new IndexBuildOptions
+                {
+                    Threads = parse.GetValue(threads),
+                    BatchSize = parse.GetValue(batch),
+                    Incremental = parse.GetValue(incremental),
+                    SkipFailed = parse.GetValue(skipFailed),
+                };
+                var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
+                BuildSummary.Print(result, indexFile.FullName);
+                return result.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+            }
+            catch (FileNotFoundException e)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, e.Message);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, $"the model could not be run: {e.Message}");
+            }
+            catch (OperationCanceledException)
+            {
+                return Failure.Report("build", ExitCodes.Cancelled, $"cancelled; {indexFile.FullName} was left as it was.");
+            }
+        });
+        return command;
+    }
+
+    private static bool SpinningEnabled() => Environment.GetEnvironmentVariable("IMAGESEARCH_ORT_SPIN") == "1";
+}

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Indexing;
+using Spectre.Console;
+
+namespace ImageSearch.BuildIndex.Commands;
+
+/// <summary><c>evaluate --catalog C.csv --index I.csv --queries Q.csv</c>: how good the answers are.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var catalogOption = new Option<FileInfo>("--catalog") { Description = "The catalog the index was built from.", Required = true };
+        var indexOption = new Option<FileInfo>("--index") { Description = "The index (index.csv with its .meta.json).", Required = true };
+        var queriesOption = new Option<FileInfo>("--queries") { Description = "Query photos: id,category,image_path[,group], paths relative to the file.", Required = true };
+        var kOption = new Option<string>("--k") { Description = "Cut-offs for precision@k and recall@k.", DefaultValueFactory = _ => "1,5,10" };
+        var threshold = new Option<double>("--threshold") { Description = "The score threshold to report on.", DefaultValueFactory = _ => 0.70 };
+        var merge = new Option<string[]>("--merge") { Description = "Categories to count as one for the merged precision, e.g. --merge 'Shirt|Blouse|Top' (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var model = CommonOptions.Model();
+        var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
+        {
+            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, model,
+        };
+        command.SetAction(parse =>
+        {
+            int[] k;
+            try
+            {
+                k = parse.GetValue(kOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(x => int.Parse(x, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+            }
+            catch (FormatException)
+            {
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, "--k takes positive whole numbers separated by commas, e.g. 1,5,10.");
+            }
+
+            if (k.Length == 0 || k.Any(x => x <= 0))
+            {
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, "--k takes positive whole numbers separated by commas, e.g. 1,5,10.");
+            }
+
+            try
+            {
+                var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
+                var index = IndexFile.Load(parse.GetRequiredValue(indexOption).FullName);
+                var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
+                using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)) });
+                var merged = (parse.GetValue(merge) ?? []).Select(m => (IReadOnlyList<string>)m.Split('|', StringSplitOptions.TrimEntries)).ToList();
+                var report = new RetrievalEvaluator(embedder).Evaluate(catalog, index, queries, k, parse.GetValue(threshold), merged);
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(report.ToJson());
+                }
+                else
+                {
+                    Print(report);
+                }
+
+                return report.FailedQueries.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+            }
+            catch (CatalogFormatException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"{Path.GetFileName(e.Path)}:{error.Line}: {error.Message}");
+                }
+
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, $"{e.Path} cannot be used.");
+            }
+            catch (IndexFormatException e)
+            {
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
+            }
+            catch (FileNotFoundException e)
+            {
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static void Print(EvaluationReport report)
+    {
+        var console = AnsiConsole.Console;
+        var table = new Table().AddColumns("measure").AddColumns(report.K.Select(k => new TableColumn($"@{k}")).ToArray());
+        void Row(string name, IReadOnlyDictionary<int, double>? values)
+        {
+            if (values is not null)
+            {
+                table.AddRow([name, .. report.K.Select(k => values[k].ToString("F3", CultureInfo.InvariantCulture))]);
+            }
+        }
+
+        Row("category precision", report.CategoryPrecisionAtK);
+        Row("category precision (merged)", report.MergedCategoryPrecisionAtK);
+        Row("exact-product recall", report.GroupRecallAtK);
+        console.Write(table);
+
+        var scores = new Table().AddColumns("top-1 score", "n", "min", "p10", "median", "p90", "max");
+        void Scores(string name, ScoreDistribution? d)
+        {
+            if (d is not null)
+            {
+                scores.AddRow(name, d.Count.ToString(CultureInfo.InvariantCulture), F(d.Min), F(d.P10), F(d.Median), F(d.P90), F(d.Max));
+            }
+        }
+
+        Scores("all queries", report.Top1Score);
+        Scores("top-1 relevant", report.Top1ScoreWhenRelevant);
+        Scores("top-1 not relevant", report.Top1ScoreWhenNotRelevant);
+        console.Write(scores);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{report.QueriesWithResultAboveThreshold} of {report.Queries} queries ({100.0 * report.QueriesWithResultAboveThreshold / Math.Max(report.Queries, 1):F1}%) have a result at or above {report.Threshold:F2}; catalog {report.CatalogSize} products; {report.Seconds:F1} s"));
+        foreach (var failed in report.FailedQueries)
+        {
+            Console.Error.WriteLine($"query line {failed.Line} ({failed.Id}): {failed.Reason}");
+        }
+    }
+
+    private static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Search;
+
+namespace ImageSearch.Core.Evaluation;
+
+/// <summary>
+/// Searches every query photo against an indexed catalog and measures how often the answers are right: category
+/// precision@k, exact-product recall@k, and how the top-1 scores fall around the threshold.
+/// </summary>
+public sealed class RetrievalEvaluator
+{
+    private const int Batch = 8;
+    private readonly IImageEmbedder _embedder;
+
+    public RetrievalEvaluator(IImageEmbedder embedder)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        _embedder = embedder;
+    }
+
+    /// <param name="mergedCategories">Sets of categories to count as one (e.g. Shirt, Blouse and Top) for the merged precision.</param>
+    public EvaluationReport Evaluate(
+        ProductCatalog catalog,
+        IndexFile index,
+        IReadOnlyList<QueryImage> queries,
+        IReadOnlyList<int> k,
+        double threshold = 0.70,
+        IReadOnlyList<IReadOnlyList<string>>? mergedCategories = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentNullException.ThrowIfNull(k);
+        if (k.Count == 0 || k.Any(x => x <= 0))
+        {
+            throw new ArgumentException("k must list positive numbers.", nameof(k));
+        }
+
+        index.Metadata.EnsureCompatibleWith(_embedder.Identity, index.Path);
+        var stopwatch = Stopwatch.StartNew();
+        var products = index.Vectors.Ids.Select(id => catalog.Find(id)
+            ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
+        var search = new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        var merge = MergeMap(mergedCategories);
+        var maxK = k.Max();
+        var withGroups = queries.Any(q => q.Group is not null) && products.Any(p => p.Group is not null);
+
+        var failures = new List<FailedQuery>();
+        var precision = k.ToDictionary(x => x, _ => 0.0);
+        var mergedPrecision = k.ToDictionary(x => x, _ => 0.0);
+        var recall = k.ToDictionary(x => x, _ => 0.0);
+        List<float> top1 = [], top1Relevant = [], top1NotRelevant = [];
+        int evaluated = 0, grouped = 0, aboveThreshold = 0;
+
+        foreach (var (query, vector, failure) in Embed(queries))
+        {
+            if (vector is null)
+            {
+                failures.Add(new FailedQuery(query.Line, query.Id, failure!));
+                continue;
+            }
+
+            var hits = search.Search(vector, maxK);
+            evaluated++;
+            foreach (var cut in k)
+            {
+                var top = hits.Take(cut).Select(h => products[h.Row]).ToList();
+                precision[cut] += top.Count(p => p.Category == query.Category) / (double)cut;
+                mergedPrecision[cut] += top.Count(p => Merged(merge, p.Category) == Merged(merge, query.Category)) / (double)cut;
+                if (withGroups && query.Group is not null)
+                {
+                    recall[cut] += top.Any(p => p.Group == query.Group) ? 1 : 0;
+                }
+            }
+
+            grouped += withGroups && query.Group is not null ? 1 : 0;
+            if (hits.Count > 0)
+            {
+                var best = hits[0];
+                top1.Add(best.Score);
+                aboveThreshold += best.Score >= threshold ? 1 : 0;
+                var relevant = withGroups && query.Group is not null
+                    ? products[best.Row].Group == query.Group
+                    : products[best.Row].Category == query.Category;
+                (relevant ? top1Relevant : top1NotRelevant).Add(best.Score);
+            }
+        }
+
+        Dictionary<int, double> Mean(Dictionary<int, double> sums, int count) =>
+            sums.ToDictionary(p => p.Key, p => count > 0 ? Math.Round(p.Value / count, 4) : 0);
+
+        return new EvaluationReport
+        {
+            Queries = evaluated,
+            CatalogSize = index.Vectors.Count,
+            K = k,
+            CategoryPrecisionAtK = Mean(precision, evaluated),
+            MergedCategoryPrecisionAtK = merge.Count > 0 ? Mean(mergedPrecision, evaluated) : null,
+            GroupRecallAtK = grouped > 0 ? Mean(recall, grouped) : null,
+            Top1Score = ScoreDistribution.Of(top1) ?? new ScoreDistribution(0, 0, 0, 0, 0, 0, 0, 0, 0),
+            Top1ScoreWhenRelevant = ScoreDistribution.Of(top1Relevant),
+            Top1ScoreWhenNotRelevant = ScoreDistribution.Of(top1NotRelevant),
+            Threshold = threshold,
+            QueriesWithResultAboveThreshold = aboveThreshold,
+            FailedQueries = failures,
+            Seconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
+        };
+    }
+
+    /// <summary>Embeds queries a batch at a time; a batch with a bad image is redone one by one to find it.</summary>
+    private IEnumerable<(QueryImage Query, float[]? Vector, string? Failure)> Embed(IReadOnlyList<QueryImage> queries)
+    {
+        for (var start = 0; start < queries.Count; start += Batch)
+        {
+            var chunk = queries.Skip(start).Take(Batch).ToList();
+            var bytes = new List<ReadOnlyMemory<byte>>(chunk.Count);
+            var readable = new List<QueryImage>(chunk.Count);
+            foreach (var query in chunk)
+            {
+                if (File.Exists(query.ImagePath))
+                {
+                    bytes.Add(File.ReadAllBytes(query.ImagePath));
+                    readable.Add(query);
+                }
+                else
+                {
+                    yield return (query, null, $"image file not found: {query.ImagePath}");
+                }
+            }
+
+            float[][]? vectors = null;
+            try
+            {
+                vectors = _embedder.EmbedBatch(bytes);
+            }
+            catch (ImageDecodeException)
+            {
+                // Find which image it was: embed this batch one by one.
+            }
+
+            for (var i = 0; i < readable.Count; i++)
+            {
+                if (vectors is not null)
+                {
+                    yield return (readable[i], vectors[i], null);
+                    continue;
+                }
+
+                float[]? vector = null;
+                string? failure = null;
+                try
+                {
+                    vector = _embedder.Embed(bytes[i].Span);
+                }
+                catch (ImageDecodeException e)
+                {
+                    failure = $"{e.Error.Describe()}: {e.Message}";
+                }
+
+                yield return (readable[i], vector, failure);
+            }
+        }
+    }
+
+    private static Dictionary<string, string> MergeMap(IReadOnlyList<IReadOnlyList<string>>? sets)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var set in sets ?? [])
+        {
+            foreach (var category in set)
+            {
+                map[category] = set[0];
+            }
+        }
+
+        return map;
+    }
+
+    private static string Merged(Dictionary<string, string> map, string category) => map.GetValueOrDefault(category, category);
+}

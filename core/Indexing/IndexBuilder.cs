@@ -1,0 +1,293 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Imaging;
+using Microsoft.Extensions.Logging;
+
+namespace ImageSearch.Core.Indexing;
+
+/// <summary>
+/// Builds <c>index.csv</c> from a catalog as a pipeline: images are read, hashed, decoded and preprocessed on
+/// <see cref="IndexBuildOptions.Threads"/> workers, run through the model in batches, and written in catalog order.
+/// Memory stays bounded (a few batches of tensors in flight, whatever the catalog's size), and the previous index
+/// is only replaced once every row is written — or never, when rows failed without <see cref="IndexBuildOptions.SkipFailed"/>,
+/// or the build is cancelled.
+/// </summary>
+public sealed class IndexBuilder
+{
+    private readonly ImageEmbedder _embedder;
+    private readonly ICatalogImageLoader _images;
+    private readonly ILogger<IndexBuilder> _logger;
+
+    public IndexBuilder(ImageEmbedder embedder, ICatalogImageLoader images, ILogger<IndexBuilder> logger)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(logger);
+        _embedder = embedder;
+        _images = images;
+        _logger = logger;
+    }
+
+    public async Task<IndexBuildResult> BuildAsync(
+        ProductCatalog catalog,
+        string indexPath,
+        IndexBuildOptions options,
+        IProgress<IndexBuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(indexPath);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Threads);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        indexPath = Path.GetFullPath(indexPath);
+        var stopwatch = Stopwatch.StartNew();
+        var notes = new List<string>();
+        var previous = options.Incremental ? LoadPrevious(indexPath, notes) : null;
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prepared = Channel.CreateBounded<Row>(new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
+        var embedded = Channel.CreateBounded<Row>(new BoundedChannelOptions(options.BatchSize * 4) { SingleReader = true, SingleWriter = true });
+        var prepare = Task.Run(() => PrepareAsync(catalog, previous, options.Threads, prepared.Writer, cancel.Token), cancel.Token);
+        var infer = Task.Run(() => InferAsync(prepared.Reader, embedded.Writer, options.BatchSize, cancel.Token), cancel.Token);
+        var writer = new IndexCsvWriter(indexPath, _embedder.Dimension);
+        try
+        {
+            var (built, reused, failures) = await WriteAsync(catalog, embedded.Reader, writer, progress, stopwatch, cancel.Token).ConfigureAwait(false);
+            await Task.WhenAll(prepare, infer).ConfigureAwait(false);
+            stopwatch.Stop();
+
+            IndexMetadata? metadata = null;
+            var write = failures.Count == 0 || options.SkipFailed;
+            if (write)
+            {
+                metadata = writer.Commit((bytes, hashes) => new IndexMetadata
+                {
+                    ModelSha256 = _embedder.Identity.ModelSha256,
+                    Preprocessing = _embedder.Identity.Preprocessing,
+                    Dimension = _embedder.Dimension,
+                    RowCount = hashes.Count,
+                    CatalogSha256 = catalog.Sha256,
+                    CatalogPath = Path.GetRelativePath(Path.GetDirectoryName(indexPath)!, catalog.Path),
+                    BuiltAt = DateTimeOffset.UtcNow,
+                    BuildSeconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
+                    IndexBytes = bytes,
+                    ImageSha256 = hashes,
+                });
+                _logger.LogInformation("Wrote {IndexPath}: {Rows} rows ({Built} embedded, {Reused} reused, {Failed} failed and skipped)",
+                    indexPath, metadata.RowCount, built, reused, failures.Count);
+            }
+            else
+            {
+                notes.Add($"{failures.Count} row(s) failed, so {indexPath} was left as it was; fix them or pass --skip-failed.");
+            }
+
+            return new IndexBuildResult(catalog.Count, built, reused, failures, stopwatch.Elapsed, write, metadata, notes);
+        }
+        catch
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(prepare, infer).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing.</summary>
+    private Dictionary<string, float[]>? LoadPrevious(string indexPath, List<string> notes)
+    {
+        if (!File.Exists(indexPath))
+        {
+            notes.Add("--incremental: no previous index, so every row was embedded.");
+            return null;
+        }
+
+        try
+        {
+            var previous = IndexFile.Load(indexPath);
+            previous.Metadata.EnsureCompatibleWith(_embedder.Identity, indexPath);
+            var byHash = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            var row = 0;
+            foreach (var hash in previous.Metadata.ImageSha256.Values)
+            {
+                byHash.TryAdd(hash, previous.Vectors.Vector(row).ToArray());
+                row++;
+            }
+
+            return byHash;
+        }
+        catch (IndexFormatException e)
+        {
+            notes.Add($"--incremental: the previous index cannot be reused ({e.Message}), so every row was embedded.");
+            return null;
+        }
+    }
+
+    private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, float[]>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = catalog.Products.Select((product, sequence) => (product, sequence));
+            await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, async (item, ct) =>
+            {
+                var row = new Row(item.sequence, item.product);
+                try
+                {
+                    var bytes = await _images.LoadAsync(catalog.LocateImage(item.product), ct).ConfigureAwait(false);
+                    row.ImageSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                    if (previous is not null && previous.TryGetValue(row.ImageSha256, out var vector))
+                    {
+                        row.Vector = vector;
+                        row.Reused = true;
+                    }
+                    else
+                    {
+                        row.Tensor = ArrayPool<float>.Shared.Rent(_embedder.Preprocessor.TensorLength);
+                        _embedder.Preprocessor.Preprocess(bytes, row.Tensor);
+                    }
+                }
+                catch (ImageLoadException e)
+                {
+                    row.Fail(e.Message);
+                }
+                catch (ImageDecodeException e)
+                {
+                    row.Fail($"{e.Error.Describe()}: {e.Message}");
+                }
+
+                await output.WriteAsync(row, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task InferAsync(ChannelReader<Row> input, ChannelWriter<Row> output, int batchSize, CancellationToken cancellationToken)
+    {
+        var length = _embedder.Preprocessor.TensorLength;
+        var dimension = _embedder.Dimension;
+        var inputs = new float[batchSize * length];
+        var embeddings = new float[batchSize * dimension];
+        var batch = new List<Row>(batchSize);
+        try
+        {
+            while (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (input.TryRead(out var row))
+                {
+                    if (row.Tensor is null)
+                    {
+                        await output.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    row.Tensor.AsSpan(0, length).CopyTo(inputs.AsSpan(batch.Count * length, length));
+                    ArrayPool<float>.Shared.Return(row.Tensor);
+                    row.Tensor = null;
+                    batch.Add(row);
+                    if (batch.Count == batchSize)
+                    {
+                        await FlushAsync().ConfigureAwait(false);
+                    }
+                }
+
+                // Nothing more ready right now: run what we have rather than wait for a full batch.
+                if (batch.Count > 0)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+            }
+
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+
+        async Task FlushAsync()
+        {
+            _embedder.Extractor.Extract(inputs, batch.Count, embeddings);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Vector = embeddings.AsSpan(i * dimension, dimension).ToArray();
+                await output.WriteAsync(batch[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private static async Task<(int Built, int Reused, List<FailedRow> Failures)> WriteAsync(
+        ProductCatalog catalog, ChannelReader<Row> input, IndexCsvWriter writer, IProgress<IndexBuildProgress>? progress, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var pending = new Dictionary<int, Row>();
+        var failures = new List<FailedRow>();
+        int next = 0, built = 0, reused = 0;
+        await foreach (var row in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            pending.Add(row.Sequence, row);
+            while (pending.Remove(next, out var ready))
+            {
+                if (ready.Failure is { } reason)
+                {
+                    failures.Add(new FailedRow(ready.Product.Line, ready.Product.Id, reason));
+                }
+                else
+                {
+                    writer.WriteRow(ready.Product.Id, ready.Vector, ready.ImageSha256!);
+                    _ = ready.Reused ? reused++ : built++;
+                }
+
+                next++;
+                progress?.Report(new IndexBuildProgress(next, catalog.Count, built, reused, failures.Count, stopwatch.Elapsed));
+            }
+        }
+
+        if (next != catalog.Count)
+        {
+            throw new InvalidOperationException($"The pipeline ended after {next} of {catalog.Count} rows.");
+        }
+
+        return (built, reused, failures);
+    }
+
+    private sealed class Row(int sequence, Product product)
+    {
+        public int Sequence { get; } = sequence;
+
+        public Product Product { get; } = product;
+
+        public string? ImageSha256 { get; set; }
+
+        public float[]? Tensor { get; set; }
+
+        public float[] Vector { get; set; } = [];
+
+        public bool Reused { get; set; }
+
+        public string? Failure { get; private set; }
+
+        public void Fail(string reason)
+        {
+            Failure = reason;
+            if (Tensor is not null)
+            {
+                ArrayPool<float>.Shared.Return(Tensor);
+                Tensor = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImageSearch.Core.Embedding;
+
+namespace ImageSearch.Core.Indexing;
+
+/// <summary>
+/// <c>index.csv.meta.json</c>: what an index was built from and with. A reader refuses an index whose model,
+/// preprocessing or dimension differ from its own embedder's, or whose rows do not match this description.
+/// </summary>
+public sealed record IndexMetadata
+{
+    public const string CurrentFormat = "imagesearch-index";
+    public const int CurrentVersion = 1;
+
+    public string Format { get; init; } = CurrentFormat;
+
+    public int Version { get; init; } = CurrentVersion;
+
+    public required string ModelSha256 { get; init; }
+
+    public required string Preprocessing { get; init; }
+
+    public required int Dimension { get; init; }
+
+    public required int RowCount { get; init; }
+
+    public required string CatalogSha256 { get; init; }
+
+    /// <summary>The catalog file, relative to the index's folder when it is below it.</summary>
+    public required string CatalogPath { get; init; }
+
+    public required DateTimeOffset BuiltAt { get; init; }
+
+    public double BuildSeconds { get; init; }
+
+    /// <summary>Length of index.csv in bytes: a cheap check that the two files belong together.</summary>
+    public required long IndexBytes { get; init; }
+
+    /// <summary>Product id → SHA-256 of its image bytes, in index order; lets a rebuild reuse unchanged rows.</summary>
+    public required IReadOnlyDictionary<string, string> ImageSha256 { get; init; }
+
+    public static string PathFor(string indexPath) => indexPath + ".meta.json";
+
+    public static IndexMetadata Read(string indexPath)
+    {
+        var path = PathFor(indexPath);
+        if (!File.Exists(path))
+        {
+            throw new IndexFormatException($"{path} is missing: an index is only used with its metadata. Rebuild it with 'build-index build'.");
+        }
+
+        try
+        {
+            var metadata = JsonSerializer.Deserialize(File.ReadAllBytes(path), IndexJsonContext.Default.IndexMetadata)
+                ?? throw new IndexFormatException($"{path} is empty.");
+            if (metadata.Format != CurrentFormat || metadata.Version != CurrentVersion)
+            {
+                throw new IndexFormatException($"{path}: format {metadata.Format} v{metadata.Version} is not {CurrentFormat} v{CurrentVersion}; rebuild the index.");
+            }
+
+            return metadata;
+        }
+        catch (JsonException e)
+        {
+            throw new IndexFormatException($"{path} is not valid index metadata: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Throws <see cref="IndexMismatchException"/> unless vectors made by <paramref name="embedder"/> can be compared with this index.</summary>
+    public void EnsureCompatibleWith(EmbedderIdentity embedder, string indexPath)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        if (!string.Equals(ModelSha256, embedder.ModelSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IndexMismatchException(
+                $"{indexPath} was built with model {ModelSha256[..12]}…, but the service runs model {embedder.ModelSha256[..12]}…; rebuild the index with this model.");
+        }
+
+        if (Dimension != embedder.Dimension)
+        {
+            throw new IndexMismatchException($"{indexPath} holds {Dimension}-d vectors, but the model makes {embedder.Dimension}-d ones; rebuild the index.");
+        }
+
+        if (Preprocessing != embedder.Preprocessing)
+        {
+            throw new IndexMismatchException($"{indexPath} was built with preprocessing '{Preprocessing}', but the service uses '{embedder.Preprocessing}'; rebuild the index.");
+        }
+    }
+
+    internal byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, IndexJsonContext.Default.IndexMetadata);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(IndexMetadata))]
+internal sealed partial class IndexJsonContext : JsonSerializerContext;
