@@ -58,9 +58,11 @@ internal static class BuildCommand
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
                 {
                     ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
-                    Inference = new InferenceOptions { AllowSpinning = SpinningEnabled() },
+                    // Decoding runs beside inference here: spinning ONNX Runtime threads would take its cores.
+                    Inference = new InferenceOptions { AllowSpinning = false },
                 });
-                var builder = new IndexBuilder(embedder, ImageLoaders.Create(), NullLogger<IndexBuilder>.Instance);
+                using var images = new ImageLoaders(indexFile.FullName);
+                var builder = new IndexBuilder(embedder, images.Loader, NullLogger<IndexBuilder>.Instance);
                 var options = new IndexBuildOptions
                 {
                     Threads = parse.GetValue(threads),
@@ -87,6 +89,4 @@ internal static class BuildCommand
         });
         return command;
     }
-
-    private static bool SpinningEnabled() => Environment.GetEnvironmentVariable("IMAGESEARCH_ORT_SPIN") == "1";
 }

@@ -26,7 +26,7 @@ internal static class EmbedCommand
             var file = parse.GetRequiredValue(image);
             if (!file.Exists)
             {
-                return Fail(ExitCodes.UnusableInput, $"{file.FullName}: no such file");
+                return Failure.Report("embed", ExitCodes.UnusableInput, $"{file.FullName}: no such file");
             }
 
             byte[] bytes;
@@ -36,11 +36,11 @@ internal static class EmbedCommand
             }
             catch (IOException e)
             {
-                return Fail(ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
+                return Failure.Report("embed", ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
             }
             catch (UnauthorizedAccessException e)
             {
-                return Fail(ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
+                return Failure.Report("embed", ExitCodes.UnusableInput, $"{file.Name}: {e.Message}");
             }
 
             try
@@ -54,23 +54,17 @@ internal static class EmbedCommand
             }
             catch (ImageDecodeException e)
             {
-                return Fail(ExitCodes.Failed, $"{file.Name}: {e.Error.Describe()}: {e.Message}");
+                return Failure.Report("embed", ExitCodes.Failed, $"{file.Name}: {e.Error.Describe()}: {e.Message}");
             }
             catch (FileNotFoundException e)
             {
-                return Fail(ExitCodes.UnusableInput, e.Message);
+                return Failure.Report("embed", ExitCodes.UnusableInput, e.Message);
             }
             catch (OnnxRuntimeException e)
             {
-                return Fail(ExitCodes.UnusableInput, $"the model could not be run: {e.Message}");
+                return Failure.Report("embed", ExitCodes.UnusableInput, $"the model could not be run: {e.Message}");
             }
         });
         return command;
-    }
-
-    private static int Fail(int exitCode, string message)
-    {
-        Console.Error.WriteLine($"embed: {message}");
-        return exitCode;
     }
 }

@@ -21,8 +21,7 @@ internal static class PrepareModelCommand
             var destination = parse.GetRequiredValue(output);
             if (!source.Exists)
             {
-                Console.Error.WriteLine($"prepare-model: {source.FullName} does not exist. Run ./setup.sh to fetch the model.");
-                return ExitCodes.UnusableInput;
+                return Failure.Report("prepare-model", ExitCodes.UnusableInput, $"{source.FullName} does not exist. Run ./setup.sh to fetch the model.");
             }
 
             try
@@ -35,8 +34,7 @@ internal static class PrepareModelCommand
             }
             catch (ModelPreparationException e)
             {
-                Console.Error.WriteLine($"prepare-model: {source.Name}: {e.Message}");
-                return ExitCodes.UnusableInput;
+                return Failure.Report("prepare-model", ExitCodes.UnusableInput, $"{source.Name}: {e.Message}");
             }
         });
         return command;

@@ -1,14 +1,16 @@
+using ImageSearch.Core.Fetching;
+
 namespace ImageSearch.Core.Catalog;
 
-/// <summary>Reads local catalog images; hands http(s) ones to a remote loader (the safe fetcher, with its disk cache).</summary>
+/// <summary>Reads local catalog images; fetches http(s) ones through an <see cref="IImageFetcher"/> (the safe fetcher, with its disk cache).</summary>
 public sealed class CatalogImageLoader : ICatalogImageLoader
 {
-    private readonly Func<Uri, CancellationToken, Task<byte[]>>? _remote;
+    private readonly IImageFetcher? _fetcher;
     private readonly long _maxBytes;
 
-    public CatalogImageLoader(Func<Uri, CancellationToken, Task<byte[]>>? remote = null, long maxBytes = 50 * 1024 * 1024)
+    public CatalogImageLoader(IImageFetcher? fetcher = null, long maxBytes = 50 * 1024 * 1024)
     {
-        _remote = remote;
+        _fetcher = fetcher;
         _maxBytes = maxBytes;
     }
 
@@ -17,9 +19,20 @@ public sealed class CatalogImageLoader : ICatalogImageLoader
         ArgumentNullException.ThrowIfNull(location);
         if (location.Url is { } url)
         {
-            return _remote is null
-                ? throw new ImageLoadException($"{location}: remote images are not enabled")
-                : await _remote(url, cancellationToken).ConfigureAwait(false);
+            if (_fetcher is null)
+            {
+                throw new ImageLoadException($"{location}: remote images are not enabled");
+            }
+
+            try
+            {
+                var fetched = await _fetcher.FetchAsync(url, cancellationToken).ConfigureAwait(false);
+                return fetched.Content.ToArray();
+            }
+            catch (ImageFetchException e)
+            {
+                throw new ImageLoadException(e.Message, e);
+            }
         }
 
         var path = location.FilePath!;

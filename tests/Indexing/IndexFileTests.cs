@@ -1,0 +1,121 @@
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Indexing;
+
+namespace ImageSearch.Tests.Indexing;
+
+public sealed class IndexFileTests
+{
+    [Test]
+    public void Index_round_trips_ids_and_vectors_bit_for_bit()
+    {
+        var path = TempIndexPath();
+        var vectors = new[] { new[] { 0.1f, -0.2f, float.Epsilon, 1f / 3 }, new[] { 0.6f, 0.8f, 0f, -0f } };
+        string[] ids = ["plain", "with, comma and \"quotes\""];
+
+        Write(path, ids, vectors);
+        var index = IndexFile.Load(path);
+
+        Assert.That(index.Vectors.Ids, Is.EqualTo(ids));
+        Assert.That(index.Vectors.Vector(0).ToArray(), Is.EqualTo(vectors[0]));
+        Assert.That(index.Vectors.Vector(1).ToArray(), Is.EqualTo(vectors[1]));
+        Assert.That(index.Metadata.RowCount, Is.EqualTo(2));
+        Assert.That(index.Metadata.ImageSha256["plain"], Is.EqualTo("hash-plain"));
+    }
+
+    [Test]
+    public void A_writer_disposed_without_commit_leaves_the_previous_index_untouched()
+    {
+        var path = TempIndexPath();
+        Write(path, ["old"], [[1f, 0f, 0f, 0f]]);
+        var before = File.ReadAllBytes(path);
+
+        using (var writer = new IndexCsvWriter(path, 4))
+        {
+            writer.WriteRow("new", [0f, 1f, 0f, 0f], "hash-new");
+        }
+
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(before));
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"), Is.Empty);
+    }
+
+    [Test]
+    public void An_index_and_metadata_from_different_builds_are_refused()
+    {
+        var path = TempIndexPath();
+        Write(path, ["a"], [[1f, 0f, 0f, 0f]]);
+        var metadata = File.ReadAllBytes(IndexMetadata.PathFor(path));
+        Write(path, ["a", "b"], [[1f, 0f, 0f, 0f], [0f, 1f, 0f, 0f]]);
+        File.WriteAllBytes(IndexMetadata.PathFor(path), metadata);
+
+        var error = Assert.Throws<IndexFormatException>(() => IndexFile.Load(path));
+
+        Assert.That(error!.Message, Does.Contain("different builds"));
+    }
+
+    [TestCase("id,v0,v1,v2,v3\na,1,0,0\n", "line 2 (id 'a'): 3 component(s), expected 4")]
+    [TestCase("id,v0,v1,v2,v3\na,1,0,0,0,5\n", "line 2 (id 'a'): more than 4 components")]
+    [TestCase("id,v0,v1,v2,v3\na,1,0,x,0\n", "line 2 (id 'a'): component 2 'x' is not a finite number")]
+    [TestCase("id,v0,v1,v2,v3\na,1,0,NaN,0\n", "component 2 'NaN' is not a finite number")]
+    [TestCase("name,v0\n", "line 1: the header must start with 'id'")]
+    [TestCase("id,v0,v2\n", "line 1: expected column 'v1'")]
+    public void Malformed_rows_are_reported_with_their_line(string text, string expected)
+    {
+        var path = TempIndexPath();
+        File.WriteAllText(path, text);
+
+        var error = Assert.Throws<IndexFormatException>(() => IndexCsvReader.Read(path));
+
+        Assert.That(error!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void A_missing_metadata_file_is_refused_with_advice()
+    {
+        var path = TempIndexPath();
+        File.WriteAllText(path, "id,v0\na,1\n");
+
+        var error = Assert.Throws<IndexFormatException>(() => IndexFile.Load(path));
+
+        Assert.That(error!.Message, Does.Contain("meta.json").And.Contain("build-index build"));
+    }
+
+    [Test]
+    public void Metadata_refuses_an_embedder_with_another_model_dimension_or_preprocessing()
+    {
+        var path = TempIndexPath();
+        Write(path, ["a"], [[1f, 0f, 0f, 0f]]);
+        var metadata = IndexFile.Load(path).Metadata;
+
+        Assert.DoesNotThrow(() => metadata.EnsureCompatibleWith(new EmbedderIdentity(metadata.ModelSha256, metadata.Preprocessing, 4), path));
+        Assert.That(Assert.Throws<IndexMismatchException>(() => metadata.EnsureCompatibleWith(new EmbedderIdentity(new string('b', 64), metadata.Preprocessing, 4), path))!.Message,
+            Does.Contain("model"));
+        Assert.That(Assert.Throws<IndexMismatchException>(() => metadata.EnsureCompatibleWith(new EmbedderIdentity(metadata.ModelSha256, metadata.Preprocessing, 1280), path))!.Message,
+            Does.Contain("4-d"));
+        Assert.That(Assert.Throws<IndexMismatchException>(() => metadata.EnsureCompatibleWith(new EmbedderIdentity(metadata.ModelSha256, "other", 4), path))!.Message,
+            Does.Contain("preprocessing"));
+    }
+
+    internal static string TempIndexPath() => Path.Combine(Directory.CreateTempSubdirectory("imagesearch-index-").FullName, "index.csv");
+
+    private static void Write(string path, string[] ids, float[][] vectors)
+    {
+        using var writer = new IndexCsvWriter(path, vectors[0].Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            writer.WriteRow(ids[i], vectors[i], "hash-" + ids[i]);
+        }
+
+        writer.Commit((bytes, hashes) => new IndexMetadata
+        {
+            ModelSha256 = new string('a', 64),
+            Preprocessing = "test",
+            Dimension = vectors[0].Length,
+            RowCount = hashes.Count,
+            CatalogSha256 = new string('c', 64),
+            CatalogPath = "products.csv",
+            BuiltAt = DateTimeOffset.UnixEpoch,
+            IndexBytes = bytes,
+            ImageSha256 = hashes,
+        });
+    }
+}
