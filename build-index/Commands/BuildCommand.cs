@@ -20,9 +20,10 @@ internal static class BuildCommand
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 8 };
         var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
         var skipFailed = new Option<bool>("--skip-failed") { Description = "Write the index without the rows that failed (the exit code is still 1)." };
+        var precision = CommonOptions.Int8Kernels();
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, threads, batch, incremental, skipFailed,
+            catalogOption, output, model, threads, batch, incremental, skipFailed, precision,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,7 +60,7 @@ internal static class BuildCommand
                 {
                     ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
                     // Decoding runs beside inference here: spinning ONNX Runtime threads would take its cores.
-                    Inference = new InferenceOptions { AllowSpinning = false },
+                    Inference = new InferenceOptions { AllowSpinning = false, QuantizedPrecision = parse.GetValue(precision) },
                 });
                 using var images = new ImageLoaders(indexFile.FullName);
                 var builder = new IndexBuilder(embedder, images.Loader, NullLogger<IndexBuilder>.Instance);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ImageSearch.Core.Inference;
 
 namespace ImageSearch.BuildIndex.Commands;
 
@@ -10,6 +11,12 @@ internal static class CommonOptions
     public static Option<string?> Model() => new("--model")
     {
         Description = $"The prepared feature model (default: {DefaultModel}, looked up from the current folder upwards).",
+    };
+
+    public static Option<QuantizedPrecision> Int8Kernels() => new("--int8-kernels")
+    {
+        Description = "ONNX Runtime's int8 kernels: Auto (precise where the CPU lacks VNNI), Precise, or Fast (saturates without VNNI). Build and search with the same.",
+        DefaultValueFactory = _ => QuantizedPrecision.Auto,
     };
 
     /// <summary>The given path, or the default model found in the current folder or one of its parents.</summary>

@@ -4,6 +4,7 @@ using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Inference;
 using Spectre.Console;
 
 namespace ImageSearch.BuildIndex.Commands;
@@ -21,9 +22,10 @@ internal static class EvaluateCommand
         var merge = new Option<string[]>("--merge") { Description = "Categories to count as one for the merged precision, e.g. --merge 'Shirt|Blouse|Top' (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var model = CommonOptions.Model();
+        var precision = CommonOptions.Int8Kernels();
         var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
         {
-            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, model,
+            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, model, precision,
         };
         command.SetAction(parse =>
         {
@@ -48,7 +50,11 @@ internal static class EvaluateCommand
                 var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
                 var index = IndexFile.Load(parse.GetRequiredValue(indexOption).FullName);
                 var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
-                using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)) });
+                using var embedder = ImageEmbedder.Create(new EmbedderOptions
+                {
+                    ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
+                });
                 var merged = (parse.GetValue(merge) ?? []).Select(m => (IReadOnlyList<string>)m.Split('|', StringSplitOptions.TrimEntries)).ToList();
                 var report = new RetrievalEvaluator(embedder).Evaluate(catalog, index, queries, k, parse.GetValue(threshold), merged);
                 if (parse.GetValue(json))
