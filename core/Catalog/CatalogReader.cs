@@ -28,16 +28,7 @@ public static class CatalogReader
     internal static ProductCatalog Read(TextReader text, string path, string sha256)
     {
         var errors = new List<CatalogError>();
-        var options = new CsvReaderOptions
-        {
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            MalformedData = CsvMalformedDataHandling.Skip,
-            FieldCountMismatch = CsvFieldCountHandling.Skip,
-            NormalizeHeaderName = name => name.Trim().ToLowerInvariant(),
-            OnMalformedRecord = record => Add(errors, (int)record.LineNumber, Describe(record)),
-        };
-        using var csv = CsvReader.Create(text, options, leaveOpen: true);
+        using var csv = CsvReader.Create(text, ReaderOptions(record => Add(errors, (int)record.LineNumber, Describe(record))), leaveOpen: true);
         if (csv.Headers is not { Count: > 0 } columns)
         {
             throw new CatalogFormatException(path, [new CatalogError(1, "the file is empty; expected the header id,name,category,price,image_url")]);
@@ -121,7 +112,21 @@ public static class CatalogReader
         return new ProductCatalog(path, products, extras.Select(i => columns[i]).ToList(), sha256);
     }
 
-    private static string Describe(CsvMalformedRecord record) => record.Reason switch
+    /// <summary>
+    /// How ImageSearch reads its CSV files: line numbers tracked for messages, header names trimmed and
+    /// case-insensitive, malformed records skipped and reported through <paramref name="onMalformed"/>.
+    /// </summary>
+    internal static CsvReaderOptions ReaderOptions(Action<CsvMalformedRecord> onMalformed) => new()
+    {
+        TrackLineNumbers = true,
+        SkipEmptyLines = true,
+        MalformedData = CsvMalformedDataHandling.Skip,
+        FieldCountMismatch = CsvFieldCountHandling.Skip,
+        NormalizeHeaderName = name => name.Trim().ToLowerInvariant(),
+        OnMalformedRecord = onMalformed,
+    };
+
+    internal static string Describe(CsvMalformedRecord record) => record.Reason switch
     {
         CsvMalformedReason.FieldCountMismatch => "wrong number of fields (compare with the header; quote values that contain commas)",
         CsvMalformedReason.StrayQuote => "bad quoting: a quote inside an unquoted value (quote the whole value and double inner quotes)",

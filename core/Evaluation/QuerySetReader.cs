@@ -13,15 +13,7 @@ public static class QuerySetReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
         var errors = new List<CatalogError>();
-        var options = new CsvReaderOptions
-        {
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            MalformedData = CsvMalformedDataHandling.Skip,
-            FieldCountMismatch = CsvFieldCountHandling.Skip,
-            NormalizeHeaderName = name => name.Trim().ToLowerInvariant(),
-            OnMalformedRecord = record => errors.Add(new CatalogError((int)record.LineNumber, $"malformed record ({record.Reason})")),
-        };
+        var options = CatalogReader.ReaderOptions(record => errors.Add(new CatalogError((int)record.LineNumber, CatalogReader.Describe(record))));
         using var csv = CsvReader.FromFile(path, options, FileOptions.SequentialScan);
         var columns = csv.Headers?.ToList() ?? [];
         var missing = RequiredColumns.Where(c => !columns.Contains(c)).ToList();

@@ -101,7 +101,7 @@ public sealed class IndexBuilder
     }
 
     /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing.</summary>
-    private Dictionary<string, float[]>? LoadPrevious(string indexPath, List<string> notes)
+    private Dictionary<string, ReadOnlyMemory<float>>? LoadPrevious(string indexPath, List<string> notes)
     {
         if (!File.Exists(indexPath))
         {
@@ -113,11 +113,12 @@ public sealed class IndexBuilder
         {
             var previous = IndexFile.Load(indexPath);
             previous.Metadata.EnsureCompatibleWith(_embedder.Identity, indexPath);
-            var byHash = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            var byHash = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
+            var dimension = previous.Vectors.Dimension;
             var row = 0;
             foreach (var hash in previous.Metadata.ImageSha256.Values)
             {
-                byHash.TryAdd(hash, previous.Vectors.Vector(row).ToArray());
+                byHash.TryAdd(hash, previous.Vectors.Vectors.AsMemory(row * dimension, dimension));
                 row++;
             }
 
@@ -130,7 +131,7 @@ public sealed class IndexBuilder
         }
     }
 
-    private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, float[]>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)
+    private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, ReadOnlyMemory<float>>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -247,7 +248,7 @@ public sealed class IndexBuilder
                 }
                 else
                 {
-                    writer.WriteRow(ready.Product.Id, ready.Vector, ready.ImageSha256!);
+                    writer.WriteRow(ready.Product.Id, ready.Vector.Span, ready.ImageSha256!);
                     _ = ready.Reused ? reused++ : built++;
                 }
 
@@ -274,7 +275,7 @@ public sealed class IndexBuilder
 
         public float[]? Tensor { get; set; }
 
-        public float[] Vector { get; set; } = [];
+        public ReadOnlyMemory<float> Vector { get; set; }
 
         public bool Reused { get; set; }
 

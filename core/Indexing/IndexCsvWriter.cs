@@ -13,7 +13,7 @@ public sealed class IndexCsvWriter : IDisposable
 {
     private readonly AtomicFile _file;
     private readonly int _dimension;
-    private readonly byte[] _line;
+    private byte[] _line;
     private readonly Dictionary<string, string> _imageSha256 = new(StringComparer.Ordinal);
 
     public IndexCsvWriter(string path, int dimension)
@@ -21,8 +21,8 @@ public sealed class IndexCsvWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         _dimension = dimension;
         _file = AtomicFile.Create(path);
-        // id (quoted, escaped) + 1280 x (comma + up to 15 chars of a round-trip float) + newline
-        _line = new byte[4096 + dimension * 16];
+        // id (quoted, escaped) + 1280 x (comma + up to 15 chars of a round-trip float) + newline; grown for long ids
+        _line = new byte[256 + dimension * 16];
         var header = new StringBuilder("id");
         for (var i = 0; i < dimension; i++)
         {
@@ -48,6 +48,12 @@ public sealed class IndexCsvWriter : IDisposable
         if (!_imageSha256.TryAdd(id, imageSha256))
         {
             throw new ArgumentException($"Duplicate id '{id}'.", nameof(id));
+        }
+
+        var needed = 3 + 2 * Encoding.UTF8.GetMaxByteCount(id.Length) + _dimension * 16;
+        if (_line.Length < needed)
+        {
+            _line = new byte[needed];
         }
 
         var line = _line.AsSpan();

@@ -23,6 +23,17 @@ public sealed class IndexFileTests
     }
 
     [Test]
+    public void A_very_long_non_ascii_id_round_trips()
+    {
+        var path = TempIndexPath();
+        var id = string.Concat(Enumerable.Repeat("Größe,\"ü\"", 1000));
+
+        Write(path, [id], [[0f, 0f, 1f, 0f]]);
+
+        Assert.That(IndexFile.Load(path).Vectors.Ids.Single(), Is.EqualTo(id));
+    }
+
+    [Test]
     public void A_writer_disposed_without_commit_leaves_the_previous_index_untouched()
     {
         var path = TempIndexPath();
