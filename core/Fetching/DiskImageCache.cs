@@ -17,7 +17,6 @@ public sealed class DiskImageCache
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(Directory);
     }
 
     public string Directory { get; }
@@ -36,8 +35,10 @@ public sealed class DiskImageCache
         }
     }
 
+    /// <summary>Stores the bytes, creating the folder on first use (a catalog without URLs leaves no trace).</summary>
     public void Put(Uri url, ReadOnlySpan<byte> content)
     {
+        System.IO.Directory.CreateDirectory(Directory);
         var path = PathFor(url);
         var temp = $"{path}.{Guid.NewGuid():N}{TempSuffix}";
         try
