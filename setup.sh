@@ -90,4 +90,22 @@ if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MOD
   echo "$prep_key" > "$PREPARED_MODEL.stamp"
 fi
 
+# 5. The sample catalog (1,331 CC0 clothing photos) under data/, from the mirror, checked file by file.
+#    A catalog of your own in data/products.csv is left alone.
+if [[ ! -f data/products.csv ]]; then
+  if [[ -n $MIRROR && -f $MIRROR/datasets/clothing/products.csv ]]; then
+    say "copying the sample catalog from $MIRROR/datasets/clothing to data/"
+    mkdir -p data/images
+    cp "$MIRROR/datasets/clothing/images/"*.jpg data/images/
+    (cd data && grep ' images/' sample-catalog.sha256 | sha256sum --quiet --strict -c - >/dev/null 2>&1) \
+      || die "the sample photos in $MIRROR/datasets/clothing do not match data/sample-catalog.sha256"
+    cp "$MIRROR/datasets/clothing/products.csv" data/products.csv.part
+    verify data/products.csv.part "$(awk '$2 == "products.csv" {print $1}' data/sample-catalog.sha256)"
+    mv data/products.csv.part data/products.csv
+    chmod -R u+w data/products.csv data/images   # the mirror may be read-only; the copy is the owner's to edit
+  else
+    say "no sample catalog: set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own data/products.csv"
+  fi
+fi
+
 say "ready"
