@@ -173,7 +173,7 @@ public static class IndexCsvReader
             rest = rest[1..];
             var comma = rest.IndexOf((byte)',');
             var field = comma < 0 ? rest : rest[..comma];
-            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+            if (!Utf8FloatParser.TryParse(field, out var value) || !float.IsFinite(value))
             {
                 throw new IndexFormatException($"{path} line {line} (id '{id}'): component {i} '{Encoding.UTF8.GetString(field)}' is not a finite number.");
             }
