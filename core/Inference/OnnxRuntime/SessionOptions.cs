@@ -124,20 +124,7 @@ public sealed unsafe class SessionOptions : IDisposable
         }
 
         var append = (delegate* unmanaged<nint, int, nint>)address;
-        var handle = Handle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            api.Check(append(handle.DangerousGetHandle(), deviceId));
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        Use((_, handle) => append(handle, deviceId));
     }
 
     /// <summary>
@@ -148,25 +135,16 @@ public sealed unsafe class SessionOptions : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        var api = OrtLibrary.Api;
-        var handle = Handle;
-        var added = false;
-        try
+        var k = Utf8.ToNullTerminated(key);
+        var v = Utf8.ToNullTerminated(value);
+        Use((api, handle) =>
         {
-            handle.DangerousAddRef(ref added);
-            fixed (byte* k = Utf8.ToNullTerminated(key))
-            fixed (byte* v = Utf8.ToNullTerminated(value))
+            fixed (byte* keyPointer = k)
+            fixed (byte* valuePointer = v)
             {
-                api.Check(api.AddSessionConfigEntry(handle.DangerousGetHandle(), k, v));
+                return api.AddSessionConfigEntry(handle, keyPointer, valuePointer);
             }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        });
     }
 
     public void Dispose()
@@ -174,7 +152,10 @@ public sealed unsafe class SessionOptions : IDisposable
         _handle.Dispose();
     }
 
-    private void Call(Func<OrtNativeApi, nint, int, nint> call, int value)
+    private void Call(Func<OrtNativeApi, nint, int, nint> call, int value) => Use((api, handle) => call(api, handle, value));
+
+    /// <summary>Calls ORT with the native handle kept alive for the call, and turns a failed status into an exception.</summary>
+    private void Use(Func<OrtNativeApi, nint, nint> call)
     {
         var handle = Handle;
         var added = false;
@@ -182,7 +163,7 @@ public sealed unsafe class SessionOptions : IDisposable
         {
             handle.DangerousAddRef(ref added);
             var api = OrtLibrary.Api;
-            api.Check(call(api, handle.DangerousGetHandle(), value));
+            api.Check(call(api, handle.DangerousGetHandle()));
         }
         finally
         {
