@@ -9,7 +9,8 @@ namespace ImageSearch.Core.Indexing;
 /// </summary>
 public static class IndexCsvReader
 {
-    private const int BufferSize = 1 << 20;
+    private const int BlockSize = 8 << 20;
+    private const int RowsPerTask = 64;
 
     public static StoredVectors Read(string path)
     {
@@ -17,69 +18,80 @@ public static class IndexCsvReader
         return Read(stream, path);
     }
 
+    /// <summary>
+    /// Reads blocks of whole lines (8 MB at a time, so memory stays bounded whatever the file's size) and parses each
+    /// block's rows on all cores, into their places in the matrix.
+    /// </summary>
     public static StoredVectors Read(Stream stream, string path)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var buffer = new byte[BufferSize];
-        int start = 0, end = 0, line = 0, dimension = -1;
+        var buffer = new byte[BlockSize];
+        int filled = 0, line = 0, dimension = -1, rows = 0;
+        var eof = false;
         var ids = new List<string>();
-        float[] matrix = [];
-        var rows = 0;
+        var matrix = Array.Empty<float>();
+        var lines = new List<(int Start, int Length, int Line)>();
         while (true)
         {
-            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline < 0)
+            while (!eof && filled < buffer.Length)
             {
-                // Move the partial line to the front and read more.
-                if (start > 0)
-                {
-                    buffer.AsSpan(start, end - start).CopyTo(buffer);
-                    end -= start;
-                    start = 0;
-                }
-
-                if (end == buffer.Length)
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                }
-
-                var read = stream.Read(buffer, end, buffer.Length - end);
-                if (read > 0)
-                {
-                    end += read;
-                    continue;
-                }
-
-                if (end == start)
-                {
-                    break;
-                }
-
-                newline = end - start; // last line without a newline
+                var read = stream.Read(buffer, filled, buffer.Length - filled);
+                eof = read == 0;
+                filled += read;
             }
 
-            line++;
-            var text = buffer.AsSpan(start, newline).TrimEnd((byte)'\r');
-            start += Math.Min(newline + 1, end - start);
-            if (line == 1)
+            if (filled == 0)
             {
-                dimension = ParseHeader(text, path);
-                matrix = new float[dimension * 1024];
+                break;
+            }
+
+            var lastNewline = buffer.AsSpan(0, filled).LastIndexOf((byte)'\n');
+            if (lastNewline < 0 && !eof)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2); // one line longer than a block
                 continue;
             }
 
-            if (text.IsEmpty)
+            var usable = eof ? filled : lastNewline + 1;
+            lines.Clear();
+            for (var position = 0; position < usable;)
             {
-                continue;
+                var newline = buffer.AsSpan(position, usable - position).IndexOf((byte)'\n');
+                var length = newline < 0 ? usable - position : newline;
+                line++;
+                if (buffer.AsSpan(position, length).TrimEnd((byte)'\r').Length > 0 || line == 1)
+                {
+                    lines.Add((position, length, line));
+                }
+
+                position += length + 1;
             }
 
-            if ((rows + 1) * dimension > matrix.Length)
+            var first = 0;
+            if (dimension < 0 && lines.Count > 0)
             {
-                Array.Resize(ref matrix, matrix.Length * 2);
+                dimension = ParseHeader(buffer.AsSpan(lines[0].Start, lines[0].Length).TrimEnd((byte)'\r'), path);
+                first = 1;
             }
 
-            ids.Add(ParseRow(text, matrix.AsSpan(rows * dimension, dimension), path, line));
-            rows++;
+            var count = lines.Count - first;
+            if (count > 0)
+            {
+                if ((long)(rows + count) * dimension > matrix.Length)
+                {
+                    Array.Resize(ref matrix, (int)Math.Min(Array.MaxLength, Math.Max((long)(rows + count) * dimension, 2L * matrix.Length)));
+                }
+
+                ids.AddRange(ParseRows(buffer, lines, first, count, matrix, rows, dimension, path));
+                rows += count;
+            }
+
+            buffer.AsSpan(usable, filled - usable).CopyTo(buffer);
+            filled -= usable;
+            if (eof && filled == 0)
+            {
+                break;
+            }
         }
 
         if (dimension < 0)
@@ -89,6 +101,33 @@ public static class IndexCsvReader
 
         Array.Resize(ref matrix, rows * dimension);
         return new StoredVectors(ids, matrix, dimension);
+    }
+
+    private static string[] ParseRows(byte[] buffer, List<(int Start, int Length, int Line)> lines, int first, int count,
+        float[] matrix, int firstRow, int dimension, string path)
+    {
+        var ids = new string[count];
+        var errors = new IndexFormatException?[(count + RowsPerTask - 1) / RowsPerTask];
+        Parallel.For(0, errors.Length, task =>
+        {
+            var end = Math.Min(count, (task + 1) * RowsPerTask);
+            for (var i = task * RowsPerTask; i < end; i++)
+            {
+                var (start, length, number) = lines[first + i];
+                try
+                {
+                    ids[i] = ParseRow(buffer.AsSpan(start, length).TrimEnd((byte)'\r'), matrix.AsSpan((firstRow + i) * dimension, dimension), path, number);
+                }
+                catch (IndexFormatException e)
+                {
+                    errors[task] = e;
+                    return;
+                }
+            }
+        });
+
+        // Report the first bad line, as a sequential reader would.
+        return Array.Find(errors, e => e is not null) is { } error ? throw error : ids;
     }
 
     private static int ParseHeader(ReadOnlySpan<byte> header, string path)

@@ -80,6 +80,26 @@ public sealed class IndexFileTests
     }
 
     [Test]
+    public void A_file_larger_than_a_read_block_parses_in_order_and_reports_the_right_line()
+    {
+        // 2,500 rows of 512 components is ~13 MB: more than one 8 MB block, parsed in parallel.
+        var path = TempIndexPath();
+        var random = new Random(9);
+        var rows = Enumerable.Range(0, 2500).Select(_ => Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
+        Write(path, [.. Enumerable.Range(0, rows.Length).Select(i => $"p{i}")], rows);
+
+        var index = IndexFile.Load(path);
+
+        Assert.That(index.Vectors.Ids[2499], Is.EqualTo("p2499"));
+        Assert.That(index.Vectors.Vector(1234).ToArray(), Is.EqualTo(rows[1234]));
+        var lines = File.ReadAllLines(path);
+        lines[2400] = lines[2400].Replace(",", ",oops,", StringComparison.Ordinal);
+        File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n");
+        var error = Assert.Throws<IndexFormatException>(() => IndexCsvReader.Read(path));
+        Assert.That(error!.Message, Does.Contain("line 2401 (id 'p2399')"));
+    }
+
+    [Test]
     public void A_missing_metadata_file_is_refused_with_advice()
     {
         var path = TempIndexPath();
