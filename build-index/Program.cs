@@ -8,6 +8,7 @@ var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the m
     EmbedCommand.Create(),
     BuildCommand.Create(),
     EvaluateCommand.Create(),
+    ExperimentCommand.Create(),
 };
 
 var parse = root.Parse(args);

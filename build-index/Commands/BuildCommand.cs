@@ -16,6 +16,7 @@ internal static class BuildCommand
         var catalogOption = new Option<FileInfo>("--catalog") { Description = "products.csv: id,name,category,price,image_url (+ any extra columns).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "The index to write (index.csv; its metadata goes beside it). Replaced atomically.", Required = true };
         var model = CommonOptions.Model();
+        var pooling = CommonOptions.Pooling();
         var threads = new Option<int>("--threads") { Description = "Images decoded at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 8 };
         var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
@@ -23,7 +24,7 @@ internal static class BuildCommand
         var precision = CommonOptions.Int8Kernels();
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, threads, batch, incremental, skipFailed, precision,
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,6 +60,7 @@ internal static class BuildCommand
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
                 {
                     ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    Pooling = parse.GetValue(pooling)!,
                     // Decoding runs beside inference here: spinning ONNX Runtime threads would take its cores.
                     Inference = new InferenceOptions { AllowSpinning = false, QuantizedPrecision = parse.GetValue(precision) },
                 });
@@ -76,6 +78,10 @@ internal static class BuildCommand
                 return result.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
             }
             catch (FileNotFoundException e)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, e.Message);
+            }
+            catch (FormatException e)
             {
                 return Failure.Report("build", ExitCodes.UnusableInput, e.Message);
             }

@@ -19,6 +19,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => QuantizedPrecision.Auto,
     };
 
+    public static Option<string> Pooling() => new("--pooling")
+    {
+        Description = "How a feature-map model (prepare-model --feature-map) is pooled: average, gem-p3 (GeM, any p), rmac. Build and search with the same.",
+        DefaultValueFactory = _ => "average",
+    };
+
     /// <summary>The given path, or the default model found in the current folder or one of its parents.</summary>
     public static string ResolveModel(string? path)
     {

@@ -21,11 +21,17 @@ internal static class EvaluateCommand
         var threshold = new Option<double>("--threshold") { Description = "The score threshold to report on.", DefaultValueFactory = _ => 0.70 };
         var merge = new Option<string[]>("--merge") { Description = "Categories to count as one for the merged precision, e.g. --merge 'Shirt|Blouse|Top' (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var half = new Option<string>("--half")
+        {
+            Description = "Which query photos: all, tuning or held-out (a fixed split by a hash of the id; report held-out numbers, tune on the other half).",
+            DefaultValueFactory = _ => "all",
+        };
+        var pooling = CommonOptions.Pooling();
         var model = CommonOptions.Model();
         var precision = CommonOptions.Int8Kernels();
         var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
         {
-            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, model, precision,
+            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, half, pooling, model, precision,
         };
         command.SetAction(parse =>
         {
@@ -49,10 +55,21 @@ internal static class EvaluateCommand
             {
                 var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
                 var index = IndexFile.Load(parse.GetRequiredValue(indexOption).FullName);
-                var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
+                QueryHalf which;
+                try
+                {
+                    which = QuerySplit.Parse(parse.GetValue(half)!);
+                }
+                catch (FormatException e)
+                {
+                    return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
+                }
+
+                var queries = QuerySplit.Select(QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName), which);
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
                 {
                     ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    Pooling = parse.GetValue(pooling)!,
                     Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
                 });
                 var merged = (parse.GetValue(merge) ?? []).Select(m => (IReadOnlyList<string>)m.Split('|', StringSplitOptions.TrimEntries)).ToList();
@@ -82,6 +99,10 @@ internal static class EvaluateCommand
                 return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
             }
             catch (FileNotFoundException e)
+            {
+                return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
+            }
+            catch (FormatException e)
             {
                 return Failure.Report("evaluate", ExitCodes.UnusableInput, e.Message);
             }

@@ -10,10 +10,15 @@ internal static class PrepareModelCommand
     {
         var input = new Option<FileInfo>("--in") { Description = "The released classifier (.onnx).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the feature model (written atomically).", Required = true };
+        var featureMap = new Option<bool>("--feature-map")
+        {
+            Description = "Output the last feature map itself as 'feature_map' [batch, channels, H, W], to be pooled by the engine (Pooling: gem-p3, rmac).",
+        };
         var command = new Command("prepare-model", "Cut an ImageNet CNN classifier at its global average pooling, so it outputs 'features' [batch, channels].")
         {
             input,
             output,
+            featureMap,
         };
         command.SetAction(parse =>
         {
@@ -26,10 +31,11 @@ internal static class PrepareModelCommand
 
             try
             {
-                var info = FeatureModelPreparer.PrepareFile(source.FullName, destination.FullName);
+                var info = FeatureModelPreparer.PrepareFile(source.FullName, destination.FullName,
+                    parse.GetValue(featureMap) ? FeatureModelOutput.FeatureMap : FeatureModelOutput.Pooled);
                 Console.WriteLine(
                     $"prepare-model: wrote {destination.FullName}: input '{info.InputName}', output '{info.OutputName}' " +
-                    $"[batch, {info.Dimension?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}], cut at {info.CutAt}, {info.NodesRemoved} classifier node(s) removed.");
+                    $"[batch, {info.Dimension?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}{(info.OutputName == FeatureModelPreparer.FeatureMapOutputName ? ", H, W" : "")}], cut at {info.CutAt}, {info.NodesRemoved} classifier node(s) removed.");
                 return ExitCodes.Success;
             }
             catch (ModelPreparationException e)

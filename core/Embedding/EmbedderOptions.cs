@@ -12,6 +12,12 @@ public sealed class EmbedderOptions
     /// <summary>Name of a known <see cref="PreprocessingOptions"/>.</summary>
     public string Preprocessing { get; set; } = PreprocessingOptions.ImageNet.Name;
 
+    /// <summary>
+    /// How a feature-map model (<c>prepare-model --feature-map</c>) is pooled: <c>average</c>, <c>gem-p3</c>, <c>rmac</c>
+    /// (see <see cref="FeaturePooling"/>). A model that pools in its graph only takes <c>average</c>.
+    /// </summary>
+    public string Pooling { get; set; } = "average";
+
     /// <summary>Images with more pixels than this are refused before decoding.</summary>
     public long MaxPixels { get; set; } = 40_000_000;
 

@@ -22,7 +22,7 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
 
         Preprocessor = preprocessor;
         Extractor = extractor;
-        Identity = new EmbedderIdentity(extractor.ModelSha256, preprocessor.Tensorizer.Options.Name, extractor.Dimension);
+        Identity = new EmbedderIdentity(extractor.ModelSha256, preprocessor.Tensorizer.Options.Name, extractor.Dimension, extractor.PoolingName);
     }
 
     public ImagePreprocessor Preprocessor { get; }
@@ -49,7 +49,7 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
         var session = sessions.Create(modelPath);
         try
         {
-            var extractor = new FeatureExtractor(session, modelPath);
+            var extractor = new FeatureExtractor(session, modelPath, FeaturePooling.Parse(options.Pooling));
             var preprocessor = new ImagePreprocessor(new ImageDecoder(), new ImageTensorizer(preprocessing), options.MaxPixels);
             return new ImageEmbedder(preprocessor, extractor);
         }

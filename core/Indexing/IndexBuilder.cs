@@ -69,6 +69,7 @@ public sealed class IndexBuilder
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
                     Preprocessing = _embedder.Identity.Preprocessing,
+                    Pooling = _embedder.Identity.Pooling,
                     Dimension = _embedder.Dimension,
                     RowCount = hashes.Count,
                     CatalogSha256 = catalog.Sha256,

@@ -23,6 +23,9 @@ public sealed record IndexMetadata
 
     public required int Dimension { get; init; }
 
+    /// <summary>How feature maps were pooled (<see cref="FeaturePooling.Name"/>); <c>average</c> in indexes from before it was recorded.</summary>
+    public string Pooling { get; init; } = "average";
+
     public required int RowCount { get; init; }
 
     public required string CatalogSha256 { get; init; }
@@ -80,6 +83,11 @@ public sealed record IndexMetadata
         if (Dimension != embedder.Dimension)
         {
             throw new IndexMismatchException($"{indexPath} holds {Dimension}-d vectors, but the model makes {embedder.Dimension}-d ones; rebuild the index.");
+        }
+
+        if (Pooling != embedder.Pooling)
+        {
+            throw new IndexMismatchException($"{indexPath} was built with '{Pooling}' pooling, but the service uses '{embedder.Pooling}'; rebuild the index.");
         }
 
         if (Preprocessing != embedder.Preprocessing)

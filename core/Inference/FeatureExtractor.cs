@@ -1,12 +1,14 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
+using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Inference.OnnxRuntime;
 
 namespace ImageSearch.Core.Inference;
 
 /// <summary>
-/// Runs a prepared feature model (one NCHW float input, one <c>[batch, dimension]</c> float output) and
-/// L2-normalises what it returns. Inputs and outputs stay in the caller's buffers: ONNX Runtime reads and writes them
+/// Runs a prepared feature model (one NCHW float input, one <c>[batch, dimension]</c> float output, or a
+/// <c>[batch, channels, H, W]</c> feature map that it pools with <see cref="FeaturePooling"/>) and L2-normalises what it returns. Inputs and outputs stay in the caller's buffers: ONNX Runtime reads and writes them
 /// in place. One instance serves concurrent callers.
 /// </summary>
 public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
@@ -16,7 +18,9 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
     private readonly string[] _outputNames;
     private readonly long[] _imageShape;
 
-    public FeatureExtractor(InferenceSession session, string modelPath)
+    private readonly int _mapArea;
+
+    public FeatureExtractor(InferenceSession session, string modelPath, FeaturePooling? pooling = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
@@ -38,8 +42,27 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         _imageShape = [3, input[2], input[3]];
         ModelPath = modelPath;
         ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath)));
-        Dimension = ProbeDimension(session.OutputMetadata[_outputNames[0]].Dimensions);
+        (Dimension, MapSize) = ProbeOutput(session.OutputMetadata[_outputNames[0]].Dimensions);
+        _mapArea = MapSize.Height * MapSize.Width;
+        Pooling = pooling ?? FeaturePooling.Average;
+        if (_mapArea == 0 && Pooling != FeaturePooling.Average)
+        {
+            throw new InvalidOperationException(
+                $"{modelPath} outputs pooled features, so it cannot be pooled with {Pooling.Name}; prepare the model with 'build-index prepare-model --feature-map'.");
+        }
     }
+
+    /// <summary>How a feature-map model's output is pooled (always average for a model that pools in its graph).</summary>
+    public FeaturePooling Pooling { get; }
+
+    /// <summary>Height and width of the model's feature map; (0, 0) when the model outputs pooled features.</summary>
+    public (int Height, int Width) MapSize { get; }
+
+    /// <summary>Whether the model outputs a feature map (pooled here) rather than pooled features.</summary>
+    public bool OutputsFeatureMap => _mapArea > 0;
+
+    /// <summary>How the vectors are made, stored in index metadata: <c>average</c> for a pooled model, else the pooling's name.</summary>
+    public string PoolingName => OutputsFeatureMap ? Pooling.Name : "average";
 
     public string ModelPath { get; }
 
@@ -67,9 +90,26 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
             throw new ArgumentException($"A batch of {batch} needs {batch * InputLength} input and {batch * Dimension} output floats.");
         }
 
-        using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[..(batch * InputLength)], [batch, .. _imageShape]))
-        using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embeddings[..(batch * Dimension)], [batch, Dimension]))
+        if (OutputsFeatureMap)
         {
+            var maps = ArrayPool<float>.Shared.Rent(batch * Dimension * _mapArea);
+            try
+            {
+                ExtractFeatureMaps(inputs, batch, maps);
+                for (var i = 0; i < batch; i++)
+                {
+                    Pooling.Pool(maps.AsSpan(i * Dimension * _mapArea, Dimension * _mapArea), Dimension, MapSize.Height, MapSize.Width, embeddings.Span.Slice(i * Dimension, Dimension));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(maps);
+            }
+        }
+        else
+        {
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[..(batch * InputLength)], [batch, .. _imageShape]);
+            using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embeddings[..(batch * Dimension)], [batch, Dimension]);
             _session.Run(null, _inputNames, [input], _outputNames, [output]);
         }
 
@@ -78,6 +118,29 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         {
             Normalize(vectors.Slice(i * Dimension, Dimension));
         }
+    }
+
+    /// <summary>
+    /// Runs a feature-map model and writes the raw maps (<c>[batch, Dimension, H, W]</c>, not pooled or normalised) into
+    /// <paramref name="maps"/>: for experiments that pool in several ways.
+    /// </summary>
+    public void ExtractFeatureMaps(Memory<float> inputs, int batch, Memory<float> maps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        if (!OutputsFeatureMap)
+        {
+            throw new InvalidOperationException($"{ModelPath} outputs pooled features, not a feature map.");
+        }
+
+        var mapLength = batch * Dimension * _mapArea;
+        if (inputs.Length < batch * InputLength || maps.Length < mapLength)
+        {
+            throw new ArgumentException($"A batch of {batch} needs {batch * InputLength} input and {mapLength} output floats.");
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[..(batch * InputLength)], [batch, .. _imageShape]);
+        using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maps[..mapLength], [batch, Dimension, MapSize.Height, MapSize.Width]);
+        _session.Run(null, _inputNames, [input], _outputNames, [output]);
     }
 
     /// <summary>Scales a vector to unit length (a zero vector stays zero).</summary>
@@ -94,11 +157,16 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private int ProbeDimension(int[] declared)
+    private (int Dimension, (int Height, int Width) Map) ProbeOutput(int[] declared)
     {
         if (declared is [_, > 0])
         {
-            return declared[1];
+            return (declared[1], (0, 0));
+        }
+
+        if (declared is [_, > 0, > 0, > 0])
+        {
+            return (declared[1], (declared[2], declared[3]));
         }
 
         // The graph leaves it symbolic: run one blank image and read the shape.
@@ -106,6 +174,11 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         using var input = OrtValue.CreateTensorValueFromMemory(blank, [1, .. _imageShape]);
         using var outputs = _session.Run(null, _inputNames, [input], _outputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        return shape is [1, > 0] ? (int)shape[1] : throw new InvalidOperationException($"{ModelPath}: output shape [{string.Join(", ", shape)}] is not [batch, dimension].");
+        return shape switch
+        {
+            [1, > 0] => ((int)shape[1], (0, 0)),
+            [1, > 0, > 0, > 0] => ((int)shape[1], ((int)shape[2], (int)shape[3])),
+            _ => throw new InvalidOperationException($"{ModelPath}: output shape [{string.Join(", ", shape)}] is neither [batch, dimension] nor [batch, channels, H, W]."),
+        };
     }
 }

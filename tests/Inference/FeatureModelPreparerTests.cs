@@ -37,6 +37,24 @@ public sealed class FeatureModelPreparerTests
         Assert.That(ours.Initializer, Has.Count.EqualTo(reference.Initializer.Count));
     }
 
+    [Test]
+    public void The_feature_map_option_outputs_the_7x7_map_whose_average_is_the_pooled_features()
+    {
+        var pooledPath = TempFile("pooled.onnx");
+        var mapPath = TempFile("map.onnx");
+        FeatureModelPreparer.PrepareFile(ModelZooFixture.ReleasedModel, pooledPath);
+
+        var info = FeatureModelPreparer.PrepareFile(ModelZooFixture.ReleasedModel, mapPath, FeatureModelOutput.FeatureMap);
+
+        Assert.That(info.OutputName, Is.EqualTo("feature_map"));
+        var input = RandomImageTensor(seed: 5);
+        var map = RunSingleOutput(mapPath, input);
+        Assert.That(map, Has.Length.EqualTo(1280 * 7 * 7));
+        var averaged = new float[1280];
+        ImageSearch.Core.Embedding.FeaturePooling.Average.Pool(map, 1280, 7, 7, averaged);
+        Assert.That(TensorPrimitives.CosineSimilarity(averaged, RunSingleOutput(pooledPath, input)), Is.GreaterThanOrEqualTo(0.99999f));
+    }
+
     [TestCase("mobilenetv2-12_dequant_features_fp32.onnx")]
     [TestCase("mobilenet_v2_1.0_224_tf_features_fp32.onnx")]
     public void A_float_classifier_is_cut_back_to_its_pooled_features(string featureModel)

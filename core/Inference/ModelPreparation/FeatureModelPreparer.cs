@@ -20,18 +20,21 @@ public static class FeatureModelPreparer
 {
     public const string FeaturesOutputName = "features";
 
+    /// <summary>The output of a model prepared with <see cref="FeatureModelOutput.FeatureMap"/>: <c>[batch, channels, H, W]</c>.</summary>
+    public const string FeatureMapOutputName = "feature_map";
+
     /// <summary>Reads <paramref name="inputPath"/>, prepares it and writes the result atomically to <paramref name="outputPath"/>.</summary>
-    public static PreparedModelInfo PrepareFile(string inputPath, string outputPath)
+    public static PreparedModelInfo PrepareFile(string inputPath, string outputPath, FeatureModelOutput output = FeatureModelOutput.Pooled)
     {
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        var (bytes, info) = Prepare(File.ReadAllBytes(inputPath));
+        var (bytes, info) = Prepare(File.ReadAllBytes(inputPath), output);
         AtomicFile.WriteAllBytes(outputPath, bytes);
         return info;
     }
 
     /// <summary>Prepares a serialized ONNX model. Throws <see cref="ModelPreparationException"/> when it cannot.</summary>
-    public static (byte[] Model, PreparedModelInfo Info) Prepare(ReadOnlySpan<byte> model)
+    public static (byte[] Model, PreparedModelInfo Info) Prepare(ReadOnlySpan<byte> model, FeatureModelOutput output = FeatureModelOutput.Pooled)
     {
         ModelProto proto;
         try
@@ -43,17 +46,27 @@ public static class FeatureModelPreparer
             throw new ModelPreparationException($"Not an ONNX model: {e.Message}", e);
         }
 
-        var info = Prepare(proto);
+        var info = Prepare(proto, output);
         return (proto.ToByteArray(), info);
     }
 
-    internal static PreparedModelInfo Prepare(ModelProto model)
+    internal static PreparedModelInfo Prepare(ModelProto model, FeatureModelOutput output = FeatureModelOutput.Pooled)
     {
         var graph = model.Graph ?? throw new ModelPreparationException("The model has no graph.");
         var editor = new OnnxGraphEditor(graph);
         var imageInput = editor.SingleImageInput();
         var pooling = FindHeadPooling(editor);
         var featureMap = FloatFeatureMap(editor, pooling);
+        if (output == FeatureModelOutput.FeatureMap)
+        {
+            // The float map itself, under a fixed name: pooling (GeM, R-MAC...) is then done by the caller.
+            editor.RenameTensor(FeatureMapOutputName, FeatureMapOutputName + "_original");
+            editor.AddNode("Identity", [featureMap], [FeatureMapOutputName], "feature_map_output");
+            var mapChannels = editor.ChannelCount(featureMap);
+            editor.SetSingleOutput(FeatureMapOutputName, imageInput.Type.TensorType.Shape?.Dim.FirstOrDefault(), mapChannels, spatial: true);
+            var pruned = editor.PruneToOutputs();
+            return new PreparedModelInfo(imageInput.Name, FeatureMapOutputName, mapChannels, $"{pooling.OpType} '{pooling.Name}' on '{featureMap}' (feature map kept)", pruned);
+        }
 
         editor.RenameTensor(FeaturesOutputName, FeaturesOutputName + "_original");
         var pooled = editor.UniqueTensorName("features_pooled");

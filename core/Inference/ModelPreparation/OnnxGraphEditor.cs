@@ -132,13 +132,19 @@ internal sealed class OnnxGraphEditor
         return null;
     }
 
-    public void SetSingleOutput(string name, TensorShapeProto.Types.Dimension? batch, int? channels)
+    public void SetSingleOutput(string name, TensorShapeProto.Types.Dimension? batch, int? channels, bool spatial = false)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(batch?.Clone() ?? new TensorShapeProto.Types.Dimension { DimParam = "batch_size" });
         shape.Dim.Add(channels is { } c
             ? new TensorShapeProto.Types.Dimension { DimValue = c }
             : new TensorShapeProto.Types.Dimension { DimParam = "channels" });
+        if (spatial)
+        {
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "height" });
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "width" });
+        }
+
         _graph.Output.Clear();
         _graph.Output.Add(new ValueInfoProto
         {
