@@ -3,12 +3,15 @@ using ImageSearch.Api;
 using ImageSearch.Api.Endpoints;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
+using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Fetching;
+using ImageSearch.Core.Indexing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files live beside the program; relative paths in the settings resolve against the current directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Services.AddOptions<ImageSearchOptions>()
     .BindConfiguration(ImageSearchOptions.SectionName)
@@ -16,10 +19,11 @@ builder.Services.AddOptions<ImageSearchOptions>()
 builder.Services.AddSingleton<IValidateOptions<ImageSearchOptions>, ImageSearchOptionsValidator>();
 
 // Uploads: the body may hold the image plus the form's framing; the handler refuses a file over MaxUploadBytes.
-builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ImageSearchOptions>>(
-    (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes);
-builder.Services.AddOptions<FormOptions>().Configure<IOptions<ImageSearchOptions>>(
-    (form, options) => form.MultipartBodyLengthLimit = options.Value.MaxRequestBodyBytes);
+// Read from configuration (not IOptions) so that the server is built before the settings are validated at start.
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>(
+    (kestrel, configuration) => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(configuration));
+builder.Services.AddOptions<FormOptions>().Configure<IConfiguration>(
+    (form, configuration) => form.MultipartBodyLengthLimit = MaxRequestBodyBytes(configuration));
 
 builder.Services.AddSingleton<SearchState>();
 builder.Services.AddSingleton<IImageFetcher>(services => new SafeImageFetcher(
@@ -30,6 +34,12 @@ builder.Services.AddHostedService<SearchStateLoader>();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
     context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+    if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+    {
+        // Routing refuses bodies that are not forms before the endpoint runs (it sets no detail).
+        context.ProblemDetails.Detail ??= "POST /search takes multipart/form-data with a 'file' upload or an 'image_url' field.";
+    }
+
     context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
 });
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -43,9 +53,9 @@ builder.Services.AddSwaggerGen(swagger =>
 
 var app = builder.Build();
 
+app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
 
@@ -54,7 +64,19 @@ app.MapSearchEndpoints();
 app.MapProductEndpoints();
 app.MapImageEndpoints();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (e is OptionsValidationException or IndexFormatException or CatalogFormatException or FileNotFoundException)
+{
+    // A start-up problem with the settings, the model, the catalog or the index: its message says what to do.
+    Console.Error.WriteLine($"ImageSearch cannot start: {e.Message}");
+    throw;
+}
+
+static long MaxRequestBodyBytes(IConfiguration configuration) =>
+    (configuration.GetSection(ImageSearchOptions.SectionName).Get<ImageSearchOptions>() ?? new ImageSearchOptions()).MaxRequestBodyBytes;
 
 /// <summary>The host's entry point (public so that integration tests can start it with WebApplicationFactory).</summary>
 public partial class Program;

@@ -31,13 +31,13 @@ public static class HealthEndpoints
 
     internal static Ok<HealthResponse> Live() => TypedResults.Ok(new HealthResponse("live"));
 
-    /// <summary>Whether the service can answer searches.</summary>
+    /// <summary>Readiness: the model and the index are loaded.</summary>
     /// <param name="state">The loaded model and index.</param>
     internal static JsonHttpResult<HealthResponse> Ready(SearchState state) => TypedResults.Json(
         new HealthResponse(state.IsReady ? "ready" : "not ready", state.ModelLoaded, state.IndexLoaded),
         statusCode: state.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
 
-    /// <summary>Describes the loaded catalog, index and model.</summary>
+    /// <summary>The catalog's size and the model and index in use.</summary>
     /// <param name="state">The loaded model and index.</param>
     internal static Results<Ok<StatsResponse>, ProblemHttpResult> Stats(SearchState state)
     {

@@ -28,7 +28,7 @@ public static class ImageEndpoints
         return app;
     }
 
-    /// <summary>Serves a product's photo.</summary>
+    /// <summary>A product's photo from the catalog.</summary>
     /// <param name="context">The request.</param>
     /// <param name="state">The loaded catalog and index.</param>
     /// <param name="id">The product id.</param>

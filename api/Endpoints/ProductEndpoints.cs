@@ -36,7 +36,7 @@ public static class ProductEndpoints
         return app;
     }
 
-    /// <summary>Lists products.</summary>
+    /// <summary>List the catalog's products, a page at a time.</summary>
     /// <param name="state">The loaded catalog.</param>
     /// <param name="page">Page number, from 1 (default 1).</param>
     /// <param name="pageSize">Products per page, 1–100 (default 20).</param>
@@ -56,13 +56,13 @@ public static class ProductEndpoints
         return TypedResults.Ok(new ProductPage(items, number, size, matching.Count, totalPages));
     }
 
-    /// <summary>Gets one product.</summary>
+    /// <summary>One product.</summary>
     /// <param name="state">The loaded catalog.</param>
     /// <param name="id">The product id.</param>
     internal static Ok<ProductResponse> Get(SearchState state, string id) =>
         TypedResults.Ok(ProductResponse.From(state.Snapshot.Catalog.Find(id) ?? throw UnknownProduct(id)));
 
-    /// <summary>Finds the products most similar to one product.</summary>
+    /// <summary>The products that look most like this one.</summary>
     /// <param name="state">The loaded catalog and index.</param>
     /// <param name="id">The product id.</param>
     /// <param name="topK">At most this many results, 1–100 (default 10).</param>

@@ -35,7 +35,7 @@ public static class SearchEndpoints
         return app;
     }
 
-    /// <summary>Searches the catalog with an uploaded or fetched photo.</summary>
+    /// <summary>Find the products that look most like a photo.</summary>
     internal static async Task<Ok<SearchResponse>> SearchAsync(
         HttpContext context,
         SearchState state,

@@ -42,8 +42,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     internal static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {
         ApiProblemException e => (e.Status, e.Title, e.Message),
-        ImageDecodeException { Error: ImageDecodeError.UnsupportedFormat } e => (StatusCodes.Status415UnsupportedMediaType, "Unsupported image format",
-            $"{e.Message} Send a JPEG, PNG or WebP image."),
+        ImageDecodeException { Error: ImageDecodeError.UnsupportedFormat } e => (StatusCodes.Status415UnsupportedMediaType, "Unsupported image format", e.Message),
         ImageDecodeException { Error: ImageDecodeError.TooLarge } e => (StatusCodes.Status422UnprocessableEntity, "Image too large", e.Message),
         ImageDecodeException e => (StatusCodes.Status422UnprocessableEntity, "Corrupt image", e.Message),
         ImageFetchException { Error: ImageFetchError.UrlNotAllowed } e => (StatusCodes.Status400BadRequest, "The image URL is not allowed", e.Message),
