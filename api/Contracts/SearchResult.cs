@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using ImageSearch.Core.Search;
+
+namespace ImageSearch.Api.Contracts;
+
+/// <summary>A product found by a search.</summary>
+/// <param name="Id">The product id.</param>
+/// <param name="Name">The product name.</param>
+/// <param name="Category">The product category.</param>
+/// <param name="Price">The price, or null when the catalog has none.</param>
+/// <param name="ImageSrc"><c>/images/{id}</c> for a catalog file, the original URL for a remote image.</param>
+/// <param name="Score">The ranking score, 0–1 (for now the cosine similarity, clamped).</param>
+/// <param name="Similarity">The raw cosine similarity of the embeddings, rounded to 4 decimals.</param>
+public sealed record SearchResult(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("category")] string Category,
+    [property: JsonPropertyName("price")] decimal? Price,
+    [property: JsonPropertyName("image_src")] string ImageSrc,
+    [property: JsonPropertyName("score")] double Score,
+    [property: JsonPropertyName("similarity")] double Similarity)
+{
+    public static SearchResult From(ProductMatch match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var product = match.Product;
+        return new SearchResult(
+            product.Id,
+            product.Name,
+            product.Category,
+            product.Price,
+            ProductResponse.ImageSource(product),
+            Math.Clamp((double)match.Similarity, 0, 1),
+            Math.Round((double)match.Similarity, 4));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using ImageSearch.Api.Contracts;
+using ImageSearch.Api.Errors;
+using ImageSearch.Api.Hosting;
+using ImageSearch.Api.Requests;
+using ImageSearch.Core.Fetching;
+using ImageSearch.Core.Search;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Api.Endpoints;
+
+/// <summary><c>POST /search</c>: the products that look most like a photo.</summary>
+public static class SearchEndpoints
+{
+    public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/search", SearchAsync)
+            .WithName("Search")
+            .WithTags("Search")
+            .WithSummary("Find the products that look most like a photo")
+            .WithDescription(
+                "multipart/form-data with exactly one of 'file' (an upload) or 'image_url' (an http(s) URL the service fetches). " +
+                "Results are sorted by score, best first; none is below 'threshold'. Filters (category, min_price, max_price) " +
+                "apply inside the search, so they never cut results that a filtered catalog would have.")
+            .Accepts<SearchForm>("multipart/form-data")
+            .Produces<SearchResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>Find the products that look most like a photo.</summary>
+    internal static async Task<Ok<SearchResponse>> SearchAsync(
+        HttpContext context,
+        SearchState state,
+        IImageFetcher fetcher,
+        IOptions<ImageSearchOptions> options,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(SearchEndpoints).FullName!);
+        var started = Stopwatch.GetTimestamp();
+        var settings = options.Value;
+        var ct = context.RequestAborted;
+        var form = await QueryForm.ReadAsync(context.Request, settings, ct);
+        var request = new SearchRequest(
+            Parameters.TopK(form["top_k"]),
+            Parameters.Threshold(form["threshold"]),
+            Parameters.Filter(form["category"], form["min_price"], form["max_price"]));
+        var query = await QueryForm.ImageAsync(form, settings, fetcher, ct);
+        var snapshot = state.Snapshot;
+        var vector = state.Embedder.Embed(query.Bytes.Span);
+        var matches = snapshot.Search(vector, request);
+        var took = Stopwatch.GetElapsedTime(started);
+        logger.LogInformation(
+            "Search by {Source} ({Bytes} bytes, top_k {TopK}, threshold {Threshold}, filtered {Filtered}): {Count} results in {ElapsedMs:0.0} ms",
+            query.Source, query.Bytes.Length, request.TopK, request.Threshold, request.Filter is { IsEmpty: false }, matches.Count, took.TotalMilliseconds);
+        return TypedResults.Ok(SearchResponse.From(matches, request.Threshold, took));
+    }
+}

@@ -1,0 +1,63 @@
+using ImageSearch.Core.Imaging;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Api.Hosting;
+
+/// <summary>Start-up checks of <see cref="ImageSearchOptions"/>: every file exists and every limit is sensible.</summary>
+public sealed class ImageSearchOptionsValidator : IValidateOptions<ImageSearchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImageSearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        RequireFile(failures, "ModelPath", options.ModelPath, "the prepared feature model; run ./setup.sh or 'build-index prepare-model'");
+        RequireFile(failures, "CatalogPath", options.CatalogPath, "the product catalog");
+        RequireFile(failures, "IndexPath", options.IndexPath, "the index; build it with 'build-index build'");
+        if (!string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Indexing.IndexMetadata.PathFor(options.IndexPath)))
+        {
+            failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Indexing.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
+        }
+
+        if (options.MaxUploadBytes is < 1 or > int.MaxValue - (1024 * 1024))
+        {
+            failures.Add($"ImageSearch:MaxUploadBytes must be between 1 and {int.MaxValue - (1024 * 1024)}; it is {options.MaxUploadBytes}.");
+        }
+
+        if (options.MaxPixels < 1)
+        {
+            failures.Add($"ImageSearch:MaxPixels must be positive; it is {options.MaxPixels}.");
+        }
+
+        try
+        {
+            _ = PreprocessingOptions.FromName(options.Preprocessing);
+        }
+        catch (ArgumentException e)
+        {
+            failures.Add($"ImageSearch:Preprocessing: {e.Message}");
+        }
+
+        if (options.Fetching is null)
+        {
+            failures.Add("ImageSearch:Fetching is missing.");
+        }
+        else if (options.Fetching.Timeout <= TimeSpan.Zero || options.Fetching.MaxBytes < 1)
+        {
+            failures.Add("ImageSearch:Fetching: Timeout and MaxBytes must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequireFile(List<string> failures, string setting, string? path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            failures.Add($"ImageSearch:{setting} is empty; it names {what}.");
+        }
+        else if (!File.Exists(path))
+        {
+            failures.Add($"ImageSearch:{setting}: {Path.GetFullPath(path)} does not exist ({what}).");
+        }
+    }
+}

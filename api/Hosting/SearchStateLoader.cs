@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Search;
+using Microsoft.Extensions.Options;
+
+namespace ImageSearch.Api.Hosting;
+
+/// <summary>
+/// Loads the model, the catalog and the index once at start-up, before the server takes requests. Any problem
+/// (a malformed catalog, an index built with another model...) stops the start with its message.
+/// </summary>
+public sealed class SearchStateLoader(
+    SearchState state,
+    IOptions<ImageSearchOptions> options,
+    ILoggerFactory loggerFactory,
+    ILogger<SearchStateLoader> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var stopwatch = Stopwatch.StartNew();
+        var embedder = ImageEmbedder.Create(settings.ToEmbedderOptions(), loggerFactory);
+        state.SetEmbedder(embedder);
+        var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity);
+        state.Publish(snapshot);
+        if (snapshot.CatalogChangedSinceBuild)
+        {
+            logger.LogWarning(
+                "The catalog {CatalogPath} changed since the index {IndexPath} was built ({BuiltAt}); new or changed products are not searchable until the index is rebuilt.",
+                snapshot.Catalog.Path, snapshot.IndexPath, snapshot.Index.BuiltAt);
+        }
+
+        logger.LogInformation(
+            "Loaded {Products} products ({Indexed} indexed, {Dimension}-d, model {ModelSha}, {Preprocessing}) in {ElapsedMs} ms",
+            snapshot.Catalog.Count, snapshot.IndexedCount, snapshot.Index.Dimension, embedder.Identity.ModelSha256[..12],
+            embedder.Identity.Preprocessing, stopwatch.ElapsedMilliseconds);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,49 @@
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Fetching;
+using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Inference;
+
+namespace ImageSearch.Api;
+
+/// <summary>
+/// The service's settings, bound from the configuration section <see cref="SectionName"/> (environment:
+/// <c>ImageSearch__CatalogPath</c>, <c>ImageSearch__Fetching__Timeout</c>...) and validated at start-up.
+/// Relative paths resolve against the current directory.
+/// </summary>
+public sealed class ImageSearchOptions
+{
+    public const string SectionName = "ImageSearch";
+
+    /// <summary>The product catalog (<c>id,name,category,price,image_url</c>).</summary>
+    public string CatalogPath { get; set; } = "data/products.csv";
+
+    /// <summary>The index built from the catalog by <c>build-index build</c> (with its <c>.meta.json</c> beside it).</summary>
+    public string IndexPath { get; set; } = "data/index.csv";
+
+    /// <summary>The prepared feature model.</summary>
+    public string ModelPath { get; set; } = "models/mobilenetv2-12-int8.features.onnx";
+
+    /// <summary>Name of the preprocessing the model expects.</summary>
+    public string Preprocessing { get; set; } = PreprocessingOptions.ImageNet.Name;
+
+    /// <summary>Uploads longer than this are refused with 413.</summary>
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Images with more pixels than this are refused (422) before decoding.</summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    public InferenceOptions Inference { get; set; } = new();
+
+    public ImageFetcherOptions Fetching { get; set; } = new();
+
+    /// <summary>Room for the multipart framing and the other form fields around an upload of <see cref="MaxUploadBytes"/>.</summary>
+    public long MaxRequestBodyBytes => MaxUploadBytes + (64 * 1024);
+
+    public EmbedderOptions ToEmbedderOptions() => new()
+    {
+        ModelPath = ModelPath,
+        Preprocessing = Preprocessing,
+        MaxPixels = MaxPixels,
+        Inference = Inference,
+    };
+}

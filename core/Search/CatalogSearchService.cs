@@ -1,0 +1,108 @@
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Indexing;
+
+namespace ImageSearch.Core.Search;
+
+/// <summary>
+/// One immutable snapshot of what is searched: the catalog, its index (checked against each other) and the vector
+/// index over it. Filtered top-k search with a threshold; thread-safe. A reload builds a new instance and swaps it in.
+/// </summary>
+public sealed class CatalogSearchService
+{
+    private readonly Product[] _productOfRow;
+    private readonly Dictionary<string, int> _rowOfId;
+
+    /// <summary>Throws <see cref="IndexFormatException"/> when the index holds products the catalog does not.</summary>
+    public CatalogSearchService(ProductCatalog catalog, IndexFile index)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(index);
+        Catalog = catalog;
+        Index = index.Metadata;
+        IndexPath = index.Path;
+        Vectors = new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        _productOfRow = new Product[index.Vectors.Count];
+        _rowOfId = new Dictionary<string, int>(index.Vectors.Count, StringComparer.Ordinal);
+        for (var row = 0; row < _productOfRow.Length; row++)
+        {
+            var id = index.Vectors.Ids[row];
+            _productOfRow[row] = catalog.Find(id)
+                ?? throw new IndexFormatException(
+                    $"{index.Path} holds product '{id}', which the catalog {catalog.Path} does not: the index was built from another catalog. Rebuild it with 'build-index build'.");
+            _rowOfId[id] = row;
+        }
+
+        Categories = [.. catalog.Products.Select(p => p.Category).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public ProductCatalog Catalog { get; }
+
+    public IndexMetadata Index { get; }
+
+    public string IndexPath { get; }
+
+    public VectorIndex Vectors { get; }
+
+    /// <summary>Products that have a vector (a build with <c>--skip-failed</c> may leave some out).</summary>
+    public int IndexedCount => _productOfRow.Length;
+
+    /// <summary>Every category of the catalog, sorted.</summary>
+    public IReadOnlyList<string> Categories { get; }
+
+    /// <summary>Whether the catalog file changed since the index was built (rows may then be missing or stale).</summary>
+    public bool CatalogChangedSinceBuild => !string.Equals(Catalog.Sha256, Index.CatalogSha256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads the catalog and the index, checks that the index was made by <paramref name="embedder"/>
+    /// (<see cref="IndexMismatchException"/> otherwise) and that it belongs to the catalog.
+    /// </summary>
+    public static CatalogSearchService Load(string catalogPath, string indexPath, EmbedderIdentity embedder)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        var index = IndexFile.Load(indexPath);
+        index.Metadata.EnsureCompatibleWith(embedder, index.Path);
+        return new CatalogSearchService(CatalogReader.Read(catalogPath), index);
+    }
+
+    /// <summary>The stored vector of a product, or an empty span when the product has none.</summary>
+    public ReadOnlySpan<float> VectorOf(string id) =>
+        _rowOfId.TryGetValue(id, out var row) ? Vectors.Vector(row) : ReadOnlySpan<float>.Empty;
+
+    /// <summary>The SHA-256 of the product's image bytes when the index was built, if it is indexed.</summary>
+    public string? ImageSha256Of(string id) => Index.ImageSha256.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The best <see cref="SearchRequest.TopK"/> products at or above the threshold, best first (equal scores in
+    /// index order). The filter and the exclusion apply inside the scan, so they never shorten a result that had
+    /// enough matching products.
+    /// </summary>
+    public IReadOnlyList<ProductMatch> Search(ReadOnlySpan<float> query, SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.TopK);
+        if (_productOfRow.Length == 0)
+        {
+            return [];
+        }
+
+        var filter = request.Filter ?? ProductFilter.None;
+        var exclude = request.ExcludeId is { } id && _rowOfId.TryGetValue(id, out var excluded) ? excluded : -1;
+        Func<int, bool>? include = filter.IsEmpty && exclude < 0
+            ? null
+            : row => row != exclude && filter.Matches(_productOfRow[row]);
+        var hits = Vectors.Search(query, request.TopK, include);
+        var matches = new List<ProductMatch>(hits.Count);
+        foreach (var hit in hits)
+        {
+            if (hit.Score < request.Threshold)
+            {
+                break;
+            }
+
+            matches.Add(new ProductMatch(_productOfRow[hit.Row], hit.Score));
+        }
+
+        return matches;
+    }
+}
