@@ -66,7 +66,7 @@ internal static class ApiTestCatalog
         var indexPath = Path.Combine(folder, "index.csv");
         using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
         var builder = new IndexBuilder(embedder, new CatalogImageLoader(), NullLogger<IndexBuilder>.Instance);
-        var result = builder.BuildAsync(CatalogReader.Read(catalogPath), indexPath, new IndexBuildOptions { SkipFailed = true }).GetAwaiter().GetResult();
+        var result = builder.BuildAsync(CatalogReader.Read(catalogPath), indexPath, new IndexBuildOptions { SkipFailed = true, Calibration = null }).GetAwaiter().GetResult();
         if (!result.Written || result.Built != 20)
         {
             throw new InvalidOperationException($"The API test index was not built: {result.Built} rows, failures: {string.Join("; ", result.Failures.Select(f => f.Reason))}");
