@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ImageSearch.Core.Search;
 
 /// <summary>
@@ -38,18 +40,23 @@ public sealed record ScoreCalibration
     public double B { get; init; }
 
     /// <summary>Similarities of the isotonic knots, increasing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? X { get; init; }
 
     /// <summary>Probabilities at the isotonic knots, non-decreasing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? Y { get; init; }
 
     /// <summary>The cosine at or above which a result is flagged <c>same_product</c> (a near-duplicate); null: never.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? SameProductSimilarity { get; init; }
 
     /// <summary>How <see cref="SameProductSimilarity"/> was chosen, in words.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SameProductBasis { get; init; }
 
     /// <summary>What the map was fitted on and how well it fits there (leave-one-out over the catalog); null for <see cref="IdentityKind"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CalibrationFit? Fit { get; init; }
 
     /// <summary>The calibrated score of a cosine similarity, 0–1, non-decreasing in it.</summary>
