@@ -23,8 +23,8 @@ internal static class BuildCommand
         var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
         var skipFailed = new Option<bool>("--skip-failed") { Description = "Write the index without the rows that failed (the exit code is still 1)." };
         var precision = CommonOptions.Int8Kernels();
-        var calibration = CommonOptions.Calibration("logistic",
-            "How the calibrated score is fitted from the catalog's own labels (leave-one-out): logistic (Platt) or isotonic.");
+        var calibration = CommonOptions.Calibration("isotonic",
+            "How the calibrated score is fitted from the catalog's own labels (leave-one-out): isotonic (default, chosen on the tuning halves) or logistic (Platt).");
         var noCalibration = new Option<bool>("--no-calibration") { Description = "Write no score calibration: searches then score by the clamped cosine." };
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {

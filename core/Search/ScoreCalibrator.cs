@@ -14,7 +14,7 @@ public enum CalibrationMethod
 
 public sealed record ScoreCalibratorOptions
 {
-    public CalibrationMethod Method { get; init; } = CalibrationMethod.Logistic;
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.Isotonic;
 
     /// <summary>Neighbours taken per leave-one-out query.</summary>
     public int K { get; init; } = 10;
