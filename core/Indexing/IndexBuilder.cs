@@ -127,7 +127,7 @@ public sealed class IndexBuilder
         var fit = c.Fit!;
         var what = c.Label == "none"
             ? $"no usable categories or groups, so the fixed fallback {c.Kind} (midpoint {-c.B / c.A:F3})"
-            : $"{c.Kind} P(same {c.Label} | cosine) on {fit.Pairs} leave-one-out pairs of {fit.Queries} items ({fit.Positives} positive), Brier {fit.Brier:F3}, ECE {fit.ExpectedCalibrationError:F3}";
+            : $"{c.Kind} P(same {c.Label} | cosine) on {fit.Pairs} leave-one-out pairs of {fit.Queries} items ({fit.Positives} positive), Brier {fit.Brier:F3}, ECE {fit.ExpectedCalibrationError:F3} (in-sample)";
         var cut = c.SameProductSimilarity is { } s ? $"; same_product at cosine >= {s:F3} ({c.SameProductBasis})" : string.Empty;
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"score calibration: {what}; score 0.70 at cosine {c.CosineAt(0.70f)}{cut}; {fit.Seconds:F1} s.");
     }

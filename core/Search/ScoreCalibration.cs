@@ -131,7 +131,7 @@ public sealed record ScoreCalibration
 /// <param name="K">Neighbours taken per query.</param>
 /// <param name="Pairs">(query, neighbour) pairs fitted.</param>
 /// <param name="Positives">Pairs with the same <see cref="ScoreCalibration.Label"/>.</param>
-/// <param name="Brier">Mean squared error of the fitted probabilities on those pairs.</param>
+/// <param name="Brier">Mean squared error of the fitted probabilities on those pairs (null without pairs: a catalog of one item).</param>
 /// <param name="ExpectedCalibrationError">Pair-weighted mean |predicted − observed| over 10 equal-width bins.</param>
 /// <param name="Seconds">Time the fit took (searches included).</param>
-public sealed record CalibrationFit(int Queries, int K, int Pairs, int Positives, double Brier, double ExpectedCalibrationError, double Seconds);
+public sealed record CalibrationFit(int Queries, int K, int Pairs, int Positives, double? Brier, double? ExpectedCalibrationError, double Seconds);

@@ -107,7 +107,8 @@ public static class ScoreCalibrator
         {
             SameProductSimilarity = sameProduct.Cut,
             SameProductBasis = sameProduct.Basis,
-            Fit = new CalibrationFit(queries, options.K, pairs.Count, quality.Positives, quality.Brier, quality.ExpectedCalibrationError,
+            Fit = new CalibrationFit(queries, options.K, pairs.Count, quality.Positives,
+                pairs.Count > 0 ? quality.Brier : null, pairs.Count > 0 ? quality.ExpectedCalibrationError : null,
                 Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
         };
     }

@@ -154,6 +154,20 @@ public sealed class ScoreCalibratorTests
         Assert.That(calibration.SameProductSimilarity, Is.Not.Null, "every item its own product: a high percentile of nearest-neighbour cosines");
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public void A_tiny_catalog_gets_the_fallback_and_its_metadata_is_still_valid_json(int rows)
+    {
+        var path = IndexFileTests.TempIndexPath();
+        var (vectors, dimension, categories) = ClusteredCatalog(categories: rows, perCategory: 1, seed: 9);
+
+        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[rows]);
+        WriteIndex(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
+
+        Assert.That(calibration.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
+        Assert.That(IndexFile.Load(path).Metadata.ScoreCalibration!.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
+    }
+
     [Test]
     public void The_calibration_round_trips_through_the_index_metadata()
     {
