@@ -4,6 +4,7 @@ using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
 using ImageSearch.Core.Inference.OnnxRuntime;
+using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageSearch.BuildIndex.Commands;
@@ -22,9 +23,12 @@ internal static class BuildCommand
         var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
         var skipFailed = new Option<bool>("--skip-failed") { Description = "Write the index without the rows that failed (the exit code is still 1)." };
         var precision = CommonOptions.Int8Kernels();
+        var calibration = CommonOptions.Calibration("isotonic",
+            "How the calibrated score is fitted from the catalog's own labels (leave-one-out): isotonic (default, chosen on the tuning halves) or logistic (Platt).");
+        var noCalibration = new Option<bool>("--no-calibration") { Description = "Write no score calibration: searches then score by the clamped cosine." };
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision,
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +76,9 @@ internal static class BuildCommand
                     BatchSize = parse.GetValue(batch),
                     Incremental = parse.GetValue(incremental),
                     SkipFailed = parse.GetValue(skipFailed),
+                    Calibration = parse.GetValue(noCalibration)
+                        ? null
+                        : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
                 };
                 var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
                 BuildSummary.Print(result, indexFile.FullName);

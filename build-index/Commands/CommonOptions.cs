@@ -25,6 +25,19 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "average",
     };
 
+    public static Option<string> Calibration(string defaultValue, string description) => new("--calibration")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static ImageSearch.Core.Search.CalibrationMethod ParseCalibration(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "logistic" or "platt" => ImageSearch.Core.Search.CalibrationMethod.Logistic,
+        "isotonic" => ImageSearch.Core.Search.CalibrationMethod.Isotonic,
+        _ => throw new FormatException($"Unknown calibration '{text}': use logistic (Platt) or isotonic."),
+    };
+
     /// <summary>The given path, or the default model found in the current folder or one of its parents.</summary>
     public static string ResolveModel(string? path)
     {

@@ -5,6 +5,7 @@ using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
+using ImageSearch.Core.Search;
 using Spectre.Console;
 
 namespace ImageSearch.BuildIndex.Commands;
@@ -29,9 +30,11 @@ internal static class EvaluateCommand
         var pooling = CommonOptions.Pooling();
         var model = CommonOptions.Model();
         var precision = CommonOptions.Int8Kernels();
+        var calibration = CommonOptions.Calibration("stored",
+            "The score calibration to report on: stored (the index's own), or refit from the index and catalog now: logistic, isotonic (to compare methods without rebuilding).");
         var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
         {
-            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, half, pooling, model, precision,
+            catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, half, pooling, model, precision, calibration,
         };
         command.SetAction(parse =>
         {
@@ -73,7 +76,17 @@ internal static class EvaluateCommand
                     Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
                 });
                 var merged = (parse.GetValue(merge) ?? []).Select(m => (IReadOnlyList<string>)m.Split('|', StringSplitOptions.TrimEntries)).ToList();
-                var report = new RetrievalEvaluator(embedder).Evaluate(catalog, index, queries, k, parse.GetValue(threshold), merged);
+                var method = parse.GetValue(calibration)!;
+                ScoreCalibration? refit = null;
+                if (!string.Equals(method, "stored", StringComparison.OrdinalIgnoreCase))
+                {
+                    var products = index.Vectors.Ids.Select(id => catalog.Find(id)
+                        ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
+                    refit = ScoreCalibrator.Fit(index.Vectors.Vectors, index.Vectors.Dimension, [.. products.Select(p => p.Category)], [.. products.Select(p => p.Group)],
+                        new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(method) });
+                }
+
+                var report = new RetrievalEvaluator(embedder).Evaluate(catalog, index, queries, k, parse.GetValue(threshold), merged, refit);
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(report.ToJson());
@@ -142,9 +155,42 @@ internal static class EvaluateCommand
         console.Write(scores);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{report.QueriesWithResultAboveThreshold} of {report.Queries} queries ({100.0 * report.QueriesWithResultAboveThreshold / Math.Max(report.Queries, 1):F1}%) have a result at or above {report.Threshold:F2}; catalog {report.CatalogSize} products; {report.Seconds:F1} s"));
+        if (report.Calibration is { } c)
+        {
+            PrintCalibration(c);
+        }
+
         foreach (var failed in report.FailedQueries)
         {
             Console.Error.WriteLine($"query line {failed.Line} ({failed.Id}): {failed.Reason}");
+        }
+    }
+
+    private static void PrintCalibration(CalibrationReport c)
+    {
+        var console = AnsiConsole.Console;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"calibration: {c.Kind}; relevant = same {c.Relevance}; top-{c.K} pairs; calibrated score {c.RawCut.Threshold:F2} at cosine {c.CosineAtThreshold}"));
+        var table = new Table().AddColumns("bin", "raw n", "raw predicted", "raw observed", "calibrated n", "calibrated predicted", "calibrated observed");
+        for (var b = 0; b < c.Raw.Bins.Count; b++)
+        {
+            ReliabilityBin r = c.Raw.Bins[b], s = c.Calibrated.Bins[b];
+            table.AddRow(string.Create(CultureInfo.InvariantCulture, $"{r.Lower:F1}–{r.Upper:F1}"),
+                r.Count.ToString(CultureInfo.InvariantCulture), F(r.MeanPredicted), F(r.Observed),
+                s.Count.ToString(CultureInfo.InvariantCulture), F(s.MeanPredicted), F(s.Observed));
+        }
+
+        console.Write(table);
+        var cuts = new Table().AddColumns("score", "Brier", "ECE", "results >= cut", "precision", "recall", "queries with any");
+        void Cut(string name, CalibrationQuality q, ThresholdCut t) => cuts.AddRow(name, F(q.Brier), F(q.ExpectedCalibrationError),
+            t.Results.ToString(CultureInfo.InvariantCulture), F(t.Precision), F(t.Recall), t.QueriesWithAny.ToString(CultureInfo.InvariantCulture));
+        Cut("raw cosine", c.Raw, c.RawCut);
+        Cut("calibrated", c.Calibrated, c.CalibratedCut);
+        console.Write(cuts);
+        if (c.SameProduct is { } same)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"same_product (cosine >= {same.Cut:F3}): {same.Results} results for {same.QueriesWithAny} queries, {same.Relevant} of them the same {same.Relevance}"));
         }
     }
 

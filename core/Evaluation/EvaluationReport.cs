@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ImageSearch.Core.Search;
 
 namespace ImageSearch.Core.Evaluation;
 
@@ -33,6 +34,9 @@ public sealed record EvaluationReport
     /// <summary>Queries with at least one result scoring at or above <see cref="Threshold"/>.</summary>
     public required int QueriesWithResultAboveThreshold { get; init; }
 
+    /// <summary>How well the score is calibrated on these queries, raw cosine against calibrated score.</summary>
+    public CalibrationReport? Calibration { get; init; }
+
     public required IReadOnlyList<FailedQuery> FailedQueries { get; init; }
 
     public double Seconds { get; init; }
@@ -41,6 +45,31 @@ public sealed record EvaluationReport
 }
 
 public sealed record FailedQuery(int Line, string Id, string Reason);
+
+/// <summary>
+/// Calibration on a query set, over every (query, result) pair of the top <see cref="K"/>: a reliability table, the
+/// Brier score and the threshold cut, for the raw cosine (clamped to 0–1, read as a probability) and for the calibrated score.
+/// </summary>
+/// <param name="Kind">The calibration's kind (<see cref="ScoreCalibration.Kind"/>).</param>
+/// <param name="Relevance">What a relevant pair is here: <c>group</c> (same product) or <c>category</c>, the calibration's label where it has one.</param>
+/// <param name="CosineAtThreshold">The lowest cosine whose calibrated score reaches the threshold (to 0.001), or "never".</param>
+public sealed record CalibrationReport(
+    string Kind,
+    string Relevance,
+    int K,
+    string CosineAtThreshold,
+    CalibrationQuality Raw,
+    CalibrationQuality Calibrated,
+    ThresholdCut RawCut,
+    ThresholdCut CalibratedCut,
+    SameProductReport? SameProduct);
+
+/// <summary>The results at or above a threshold among the top-k pairs: how many, how many relevant, and of all relevant pairs how many kept.</summary>
+/// <param name="QueriesWithAny">Queries with at least one result at or above the threshold.</param>
+public sealed record ThresholdCut(double Threshold, int Results, double Precision, double Recall, int QueriesWithAny);
+
+/// <summary>Results flagged <c>same_product</c> (cosine at or above <see cref="Cut"/>) and how many are the query's exact product (or category when there are no groups).</summary>
+public sealed record SameProductReport(double Cut, string Relevance, int Results, int Relevant, int QueriesWithAny);
 
 /// <summary>Order statistics of a set of scores.</summary>
 public sealed record ScoreDistribution(int Count, double Min, double P10, double P25, double Median, double P75, double P90, double Max, double Mean)

@@ -29,7 +29,8 @@ public sealed class RetrievalEvaluator
         IReadOnlyList<QueryImage> queries,
         IReadOnlyList<int> k,
         double threshold = 0.70,
-        IReadOnlyList<IReadOnlyList<string>>? mergedCategories = null)
+        IReadOnlyList<IReadOnlyList<string>>? mergedCategories = null,
+        ScoreCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(index);
@@ -48,6 +49,10 @@ public sealed class RetrievalEvaluator
         var merge = MergeMap(mergedCategories);
         var maxK = k.Max();
         var withGroups = queries.Any(q => q.Group is not null) && products.Any(p => p.Group is not null);
+        calibration ??= index.Metadata.ScoreCalibration ?? ScoreCalibration.Uncalibrated;
+        var relevance = calibration.Label is "group" or "category" ? calibration.Label : withGroups ? "group" : "category";
+        List<(double Predicted, bool Relevant)> rawPairs = [], calibratedPairs = [];
+        int rawAny = 0, calibratedAny = 0, sameAny = 0, sameResults = 0, sameRelevant = 0;
 
         var failures = new List<FailedQuery>();
         var precision = k.ToDictionary(x => x, _ => 0.0);
@@ -78,6 +83,30 @@ public sealed class RetrievalEvaluator
             }
 
             grouped += withGroups && query.Group is not null ? 1 : 0;
+            bool anyRaw = false, anyCalibrated = false, anySame = false;
+            foreach (var hit in hits)
+            {
+                var product = products[hit.Row];
+                var relevant = relevance == "group"
+                    ? query.Group is not null && product.Group == query.Group
+                    : string.Equals(product.Category, query.Category, StringComparison.OrdinalIgnoreCase);
+                var raw = Math.Clamp((double)hit.Score, 0, 1);
+                var score = (double)calibration.Apply(hit.Score);
+                rawPairs.Add((raw, relevant));
+                calibratedPairs.Add((score, relevant));
+                anyRaw |= raw >= threshold;
+                anyCalibrated |= score >= threshold;
+                if (calibration.IsSameProduct(hit.Score))
+                {
+                    anySame = true;
+                    sameResults++;
+                    sameRelevant += (withGroups ? query.Group is not null && product.Group == query.Group : product.Category == query.Category) ? 1 : 0;
+                }
+            }
+
+            rawAny += anyRaw ? 1 : 0;
+            calibratedAny += anyCalibrated ? 1 : 0;
+            sameAny += anySame ? 1 : 0;
             if (hits.Count > 0)
             {
                 var best = hits[0];
@@ -106,9 +135,34 @@ public sealed class RetrievalEvaluator
             Top1ScoreWhenNotRelevant = ScoreDistribution.Of(top1NotRelevant),
             Threshold = threshold,
             QueriesWithResultAboveThreshold = aboveThreshold,
+            Calibration = new CalibrationReport(
+                calibration.Kind,
+                relevance,
+                maxK,
+                calibration.CosineAt((float)threshold),
+                CalibrationQuality.Of(rawPairs),
+                CalibrationQuality.Of(calibratedPairs),
+                Cut(rawPairs, threshold, rawAny),
+                Cut(calibratedPairs, threshold, calibratedAny),
+                calibration.SameProductSimilarity is { } sameCut
+                    ? new SameProductReport(sameCut, withGroups ? "group" : "category", sameResults, sameRelevant, sameAny)
+                    : null),
             FailedQueries = failures,
             Seconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
         };
+    }
+
+    private static ThresholdCut Cut(List<(double Predicted, bool Relevant)> pairs, double threshold, int queriesWithAny)
+    {
+        var kept = pairs.Where(p => p.Predicted >= threshold).ToList();
+        var relevant = pairs.Count(p => p.Relevant);
+        var keptRelevant = kept.Count(p => p.Relevant);
+        return new ThresholdCut(
+            threshold,
+            kept.Count,
+            kept.Count > 0 ? Math.Round(keptRelevant / (double)kept.Count, 4) : double.NaN,
+            relevant > 0 ? Math.Round(keptRelevant / (double)relevant, 4) : double.NaN,
+            queriesWithAny);
     }
 
     /// <summary>Embeds queries a batch at a time; a batch with a bad image is redone one by one to find it.</summary>

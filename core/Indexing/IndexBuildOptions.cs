@@ -1,3 +1,5 @@
+using ImageSearch.Core.Search;
+
 namespace ImageSearch.Core.Indexing;
 
 public sealed record IndexBuildOptions
@@ -13,4 +15,7 @@ public sealed record IndexBuildOptions
 
     /// <summary>Write the index without the rows that failed (otherwise any failure leaves the previous index in place).</summary>
     public bool SkipFailed { get; init; }
+
+    /// <summary>How the score calibration is fitted (see <see cref="ScoreCalibrator"/>); null builds an index without one.</summary>
+    public ScoreCalibratorOptions? Calibration { get; init; } = new();
 }

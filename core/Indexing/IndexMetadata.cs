@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Search;
 
 namespace ImageSearch.Core.Indexing;
 
@@ -42,6 +43,13 @@ public sealed record IndexMetadata
 
     /// <summary>Product id → SHA-256 of its image bytes, in index order; lets a rebuild reuse unchanged rows.</summary>
     public required IReadOnlyDictionary<string, string> ImageSha256 { get; init; }
+
+    /// <summary>
+    /// The map from cosine to calibrated score fitted on this catalog at build time (see docs/quality.md); absent in
+    /// indexes from before it existed or built with <c>--no-calibration</c>, which search with the clamped cosine.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScoreCalibration? ScoreCalibration { get; init; }
 
     public static string PathFor(string indexPath) => indexPath + ".meta.json";
 

@@ -22,6 +22,7 @@ public sealed class CatalogSearchService
         Index = index.Metadata;
         IndexPath = index.Path;
         Vectors = new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        Calibration = index.Metadata.ScoreCalibration ?? ScoreCalibration.Uncalibrated;
         _productOfRow = new Product[index.Vectors.Count];
         _rowOfId = new Dictionary<string, int>(index.Vectors.Count, StringComparer.Ordinal);
         for (var row = 0; row < _productOfRow.Length; row++)
@@ -43,6 +44,9 @@ public sealed class CatalogSearchService
     public string IndexPath { get; }
 
     public VectorIndex Vectors { get; }
+
+    /// <summary>The index's cosine → score map; <see cref="ScoreCalibration.Uncalibrated"/> (the clamped cosine) when it has none.</summary>
+    public ScoreCalibration Calibration { get; }
 
     /// <summary>Products that have a vector (a build with <c>--skip-failed</c> may leave some out).</summary>
     public int IndexedCount => _productOfRow.Length;
@@ -73,9 +77,10 @@ public sealed class CatalogSearchService
     public string? ImageSha256Of(string id) => Index.ImageSha256.GetValueOrDefault(id);
 
     /// <summary>
-    /// The best <see cref="SearchRequest.TopK"/> products at or above the threshold, best first (equal scores in
-    /// index order). The filter and the exclusion apply inside the scan, so they never shorten a result that had
-    /// enough matching products.
+    /// The best <see cref="SearchRequest.TopK"/> products whose calibrated score is at or above the threshold, best
+    /// first (by similarity, which is score order since the calibration is monotone; equal similarities in index
+    /// order). Each match carries its raw similarity, its calibrated score and the same-product flag. The filter and
+    /// the exclusion apply inside the scan, so they never shorten a result that had enough matching products.
     /// </summary>
     public IReadOnlyList<ProductMatch> Search(ReadOnlySpan<float> query, SearchRequest request)
     {
@@ -95,12 +100,13 @@ public sealed class CatalogSearchService
         var matches = new List<ProductMatch>(hits.Count);
         foreach (var hit in hits)
         {
-            if (hit.Score < request.Threshold)
+            var score = Calibration.Apply(hit.Score);
+            if (score < request.Threshold)
             {
                 break;
             }
 
-            matches.Add(new ProductMatch(_productOfRow[hit.Row], hit.Score));
+            matches.Add(new ProductMatch(_productOfRow[hit.Row], hit.Score, score, Calibration.IsSameProduct(hit.Score)));
         }
 
         return matches;
