@@ -68,7 +68,10 @@ public sealed class IndexReloader(
                 _changes.Writer.TryWrite(true);
             };
             watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
+            lock (_watchers)
+            {
+                _watchers.Add(watcher);
+            }
         }
 
         logger.LogInformation("Watching {Index} and {Catalog} for changes (debounce {Debounce}, periodic check every {Poll})",
@@ -78,12 +81,7 @@ public sealed class IndexReloader(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var watcher in _watchers)
-        {
-            watcher.Dispose();
-        }
-
-        _watchers.Clear();
+        DisposeWatchers();
         await base.StopAsync(cancellationToken);
     }
 
@@ -182,12 +180,23 @@ public sealed class IndexReloader(
 
     public override void Dispose()
     {
-        foreach (var watcher in _watchers)
+        DisposeWatchers();
+        base.Dispose();
+    }
+
+    private void DisposeWatchers()
+    {
+        FileSystemWatcher[] watchers;
+        lock (_watchers)
+        {
+            watchers = [.. _watchers];
+            _watchers.Clear();
+        }
+
+        foreach (var watcher in watchers)
         {
             watcher.Dispose();
         }
-
-        base.Dispose();
     }
 
     /// <summary>Length and last write time of the index, its metadata and the catalog: what a replacement changes.</summary>
