@@ -27,7 +27,8 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
 fi
 
-query=$(ls "$mirror"/datasets/clothing/queries/*.jpg | head -1)
+queries=("$mirror"/datasets/clothing/queries/*.jpg)
+query=${queries[0]}
 work=$(mktemp -d)
 server=
 cleanup() { [[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -67,7 +68,7 @@ for _ in $(seq 1 120); do
     kill -0 "$server" 2>/dev/null || { cat "$work/api.log"; exit 1; }
     sleep 0.5
 done
-curl -sf "$url/stats" | head -c 300; echo
+{ curl -sf "$url/stats" | cut -c1-300; } || true
 
 rss() { awk '/VmRSS/{printf "%.1f MiB", $2/1024}' "/proc/$server/status"; }
 errors=0
