@@ -36,6 +36,14 @@ public sealed class ImageSearchOptions
 
     public ImageFetcherOptions Fetching { get; set; } = new();
 
+    public ReloadOptions Reload { get; set; } = new();
+
+    public ConcurrencyOptions Concurrency { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public CorsSettings Cors { get; set; } = new();
+
     /// <summary>Room for the multipart framing and the other form fields around an upload of <see cref="MaxUploadBytes"/>.</summary>
     public long MaxRequestBodyBytes => MaxUploadBytes + (64 * 1024);
 

@@ -30,6 +30,7 @@ builder.Services.AddSingleton<IImageFetcher>(services => new SafeImageFetcher(
     services.GetRequiredService<IOptions<ImageSearchOptions>>().Value.Fetching,
     services.GetRequiredService<ILogger<SafeImageFetcher>>()));
 builder.Services.AddHostedService<SearchStateLoader>();
+builder.Services.AddImageSearchOperations();
 
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
@@ -41,6 +42,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     }
 
     context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+    context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
 });
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
@@ -56,6 +58,7 @@ var app = builder.Build();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseImageSearchOperations();
 app.UseSwagger();
 app.UseSwaggerUI();
 

@@ -24,6 +24,7 @@ public static class HealthEndpoints
             .WithName("Stats")
             .WithTags("Health")
             .WithSummary("The catalog's size and the model and index in use")
+            .WithDescription("index_built_at is when the loaded index was built, loaded_at when this process loaded it (at start-up or by a hot reload); last_reload_failure says why a newer index or catalog on disk was refused while this one keeps serving.")
             .Produces<StatsResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
@@ -46,7 +47,7 @@ public static class HealthEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The model and the index are still loading.");
         }
 
-        var snapshot = state.Snapshot;
+        var (snapshot, loadedAt) = state.Current;
         var identity = state.Embedder.Identity;
         return TypedResults.Ok(new StatsResponse(
             snapshot.Catalog.Count,
@@ -57,6 +58,7 @@ public static class HealthEndpoints
             identity.Dimension,
             snapshot.Index.BuiltAt,
             snapshot.CatalogChangedSinceBuild,
-            state.LoadedAt));
+            loadedAt,
+            state.LastReloadFailure));
     }
 }

@@ -29,7 +29,9 @@ public static class SearchEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .DisableAntiforgery();
         return app;
@@ -41,6 +43,7 @@ public static class SearchEndpoints
         SearchState state,
         IImageFetcher fetcher,
         IOptions<ImageSearchOptions> options,
+        EmbeddingLimiter limiter,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SearchEndpoints).FullName!);
@@ -53,8 +56,13 @@ public static class SearchEndpoints
             Parameters.Threshold(form["threshold"]),
             Parameters.Filter(form["category"], form["min_price"], form["max_price"]));
         var query = await QueryForm.ImageAsync(form, settings, fetcher, ct);
+        float[] vector;
+        using (await limiter.AcquireAsync(ct))
+        {
+            vector = state.Embedder.Embed(query.Bytes.Span);
+        }
+
         var snapshot = state.Snapshot;
-        var vector = state.Embedder.Embed(query.Bytes.Span);
         var matches = snapshot.Search(vector, request);
         var took = Stopwatch.GetElapsedTime(started);
         logger.LogInformation(

@@ -15,7 +15,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var (status, title, detail) = Describe(exception);
-        if (status >= 500 && exception is not ImageFetchException)
+        if (status >= 500 && exception is not (ImageFetchException or ApiProblemException))
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -31,6 +31,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
 
         httpContext.Response.Clear();
         httpContext.Response.StatusCode = status;
+        if (exception is ApiProblemException { RetryAfter: { } retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -38,6 +43,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>Retry-After in whole seconds, rounded up, at least 1.</summary>
+    internal static string RetryAfterSeconds(TimeSpan delay) =>
+        Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     internal static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
     {

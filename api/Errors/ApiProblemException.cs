@@ -14,6 +14,9 @@ public sealed class ApiProblemException : Exception
 
     public string Title { get; }
 
+    /// <summary>When set, the answer carries a Retry-After header (whole seconds, at least 1).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ApiProblemException BadParameter(string parameter, string detail) =>
         new(StatusCodes.Status400BadRequest, $"Invalid parameter '{parameter}'", detail);
 

@@ -46,7 +46,35 @@ public sealed class ImageSearchOptionsValidator : IValidateOptions<ImageSearchOp
             failures.Add("ImageSearch:Fetching: Timeout and MaxBytes must be positive.");
         }
 
+        ValidateProtection(failures, options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateProtection(List<string> failures, ImageSearchOptions options)
+    {
+        if (options.Reload is null || options.Reload.Debounce < TimeSpan.Zero || options.Reload.PollInterval < TimeSpan.Zero)
+        {
+            failures.Add("ImageSearch:Reload: Debounce and PollInterval must not be negative (a PollInterval of 0 turns the periodic check off).");
+        }
+
+        if (options.Concurrency is null || options.Concurrency.MaxConcurrentEmbeddings < 0 || options.Concurrency.QueueLength < -1
+            || options.Concurrency.RetryAfter < TimeSpan.Zero)
+        {
+            failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: twice the limit), RetryAfter ≥ 0.");
+        }
+
+        if (options.RateLimit is null || (options.RateLimit.Enabled && (options.RateLimit.PermitLimit < 1 || options.RateLimit.Window <= TimeSpan.Zero)))
+        {
+            failures.Add("ImageSearch:RateLimit: PermitLimit must be positive and Window longer than zero (or set Enabled to false).");
+        }
+
+        foreach (var origin in options.Cors?.AllowedOrigins ?? [])
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                failures.Add($"ImageSearch:Cors:AllowedOrigins: '{origin}' is not an origin such as https://shop.example.com (scheme, host and port only).");
+            }
+        }
     }
 
     private static void RequireFile(List<string> failures, string setting, string? path, string what)

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The API under load: POST /search with a real ~400-px clothing JPEG, from wrk (Debian's package; installed when
+# missing). Starts the API in Release on 127.0.0.1 over data/products.csv + data/index.csv (./setup.sh, then
+# 'build-index build'), reports throughput and latency percentiles for 1 and 8 clients, fails on any non-2xx
+# answer or socket error, and samples the server's RSS before, during and after a run of $REQUESTS requests.
+#   IMAGESEARCH_MIRROR=../shared bench/load-test.sh
+# Environment: PORT (5080), DURATION (20s per latency run), REQUESTS (20000, the memory run), CLIENTS (8),
+# QUEUE (the embedding queue; default 2 x CLIENTS so that CLIENTS connections are never refused with 503),
+# API_ENV (extra "Name=value" settings for the API, space-separated, e.g. "ImageSearch__Inference__IntraOpNumThreads=1").
+# The per-client rate limit is turned off: every request comes from 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mirror=${IMAGESEARCH_MIRROR:-../shared}
+port=${PORT:-5080}
+duration=${DURATION:-20s}
+requests=${REQUESTS:-20000}
+clients=${CLIENTS:-8}
+queue=${QUEUE:-$((2 * clients))}
+url=http://127.0.0.1:$port
+
+for file in data/products.csv data/index.csv data/index.csv.meta.json models/mobilenetv2-12-int8.features.onnx; do
+    [[ -f $file ]] || { echo "load-test: $file is missing; run ./setup.sh and 'build-index build' first" >&2; exit 1; }
+done
+if ! command -v wrk >/dev/null; then
+    echo "load-test: installing wrk"
+    sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
+fi
+
+queries=("$mirror"/datasets/clothing/queries/*.jpg)
+query=${queries[0]}
+work=$(mktemp -d)
+server=
+cleanup() { [[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# wrk's Lua: one multipart body built once; 'limit' stops the thread after that many answers (0: run for -d).
+cat > "$work/search.lua" <<LUA
+local boundary = "----imagesearch-load-test"
+local f = assert(io.open("$query", "rb"))
+local image = f:read("*all")
+f:close()
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+wrk.body = "--" .. boundary .. "\r\n"
+  .. "Content-Disposition: form-data; name=\"top_k\"\r\n\r\n10\r\n"
+  .. "--" .. boundary .. "\r\n"
+  .. "Content-Disposition: form-data; name=\"file\"; filename=\"query.jpg\"\r\n"
+  .. "Content-Type: image/jpeg\r\n\r\n" .. image .. "\r\n"
+  .. "--" .. boundary .. "--\r\n"
+local limit = tonumber(os.getenv("LOAD_LIMIT") or "0")
+local answered = 0
+function response(status, headers, body)
+  answered = answered + 1
+  if limit > 0 and answered >= limit then wrk.thread:stop() end
+end
+LUA
+
+echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+echo "== query: $query ($(stat -c %s "$query") bytes)"
+dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+# shellcheck disable=SC2086
+env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength="$queue" Logging__LogLevel__Default=Warning ${API_ENV:-} \
+    dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "$url" > "$work/api.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+    curl -sf "$url/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/api.log"; exit 1; }
+    sleep 0.5
+done
+{ curl -sf "$url/stats" | cut -c1-300; } || true
+
+rss() { awk '/VmRSS/{printf "%.1f MiB", $2/1024}' "/proc/$server/status"; }
+errors=0
+run() {  # run NAME THREADS CONNECTIONS [wrk options...]
+    local name=$1 threads=$2 connections=$3; shift 3
+    echo "== $name: $connections client(s)"
+    wrk -t"$threads" -c"$connections" --latency -s "$work/search.lua" "$@" "$url/search" | tee "$work/$name.txt" \
+        | grep -E "Requests/sec|requests in|Latency  |^ +(50|75|90|99)%|Non-2xx|Socket errors"
+    if grep -qE "Non-2xx|Socket errors" "$work/$name.txt"; then errors=1; fi
+}
+
+LOAD_LIMIT=0 wrk -t1 -c2 -d5s -s "$work/search.lua" "$url/search" >/dev/null   # warm up (JIT, ONNX Runtime, page cache)
+run single 1 1 -d"$duration"
+run concurrent 2 "$clients" -d"$duration"
+
+echo "== memory: RSS before $requests requests: $(rss)"
+( while sleep 5; do echo "   during: $(rss)"; done ) &
+sampler=$!
+LOAD_LIMIT=$requests run memory 1 "$clients" -d600s
+kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+echo "== memory: RSS after $requests requests: $(rss)"
+if grep -qiE "fail|exception" "$work/api.log"; then echo "== the API logged problems:"; grep -iE "fail|exception" "$work/api.log" | head; errors=1; fi
+if [[ $errors != 0 ]]; then echo "load-test: FAILED (non-2xx answers or socket errors above)"; exit 1; fi
+echo "load-test: no errors"
