@@ -19,7 +19,10 @@ public sealed class ConcurrencyOptions
     /// <summary>Embeddings that run at once; 0 means one per processor.</summary>
     public int MaxConcurrentEmbeddings { get; set; }
 
-    /// <summary>Searches that may wait for a slot; -1 means twice the limit. Beyond it, 503 with Retry-After.</summary>
+    /// <summary>
+    /// Searches that may wait for a slot; -1 means eight per slot (16 on two cores: a wait of about 0.1 s here, enough
+    /// for bursts of a few dozen clients). Beyond it, 503 with Retry-After.
+    /// </summary>
     public int QueueLength { get; set; } = -1;
 
     /// <summary>The Retry-After a 503 suggests.</summary>
@@ -27,7 +30,7 @@ public sealed class ConcurrencyOptions
 
     public int EffectiveLimit => MaxConcurrentEmbeddings > 0 ? MaxConcurrentEmbeddings : Environment.ProcessorCount;
 
-    public int EffectiveQueueLength => QueueLength >= 0 ? QueueLength : 2 * EffectiveLimit;
+    public int EffectiveQueueLength => QueueLength >= 0 ? QueueLength : 8 * EffectiveLimit;
 }
 
 /// <summary>Per-client rate limiting, partitioned by remote IP address (<c>ImageSearch:RateLimit</c>).</summary>

@@ -60,7 +60,7 @@ public sealed class ImageSearchOptionsValidator : IValidateOptions<ImageSearchOp
         if (options.Concurrency is null || options.Concurrency.MaxConcurrentEmbeddings < 0 || options.Concurrency.QueueLength < -1
             || options.Concurrency.RetryAfter < TimeSpan.Zero)
         {
-            failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: twice the limit), RetryAfter ≥ 0.");
+            failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: eight per slot), RetryAfter ≥ 0.");
         }
 
         if (options.RateLimit is null || (options.RateLimit.Enabled && (options.RateLimit.PermitLimit < 1 || options.RateLimit.Window <= TimeSpan.Zero)))

@@ -75,11 +75,11 @@ public sealed class OverloadTests
     }
 
     [Test]
-    public void The_default_limit_is_one_embedding_per_processor_with_a_queue_of_twice_that()
+    public void The_default_limit_is_one_embedding_per_processor_with_a_queue_of_eight_per_slot()
     {
         var concurrency = new ConcurrencyOptions();
 
-        Assert.That((concurrency.EffectiveLimit, concurrency.EffectiveQueueLength), Is.EqualTo((Environment.ProcessorCount, 2 * Environment.ProcessorCount)));
+        Assert.That((concurrency.EffectiveLimit, concurrency.EffectiveQueueLength), Is.EqualTo((Environment.ProcessorCount, 8 * Environment.ProcessorCount)));
     }
 
     [Test]

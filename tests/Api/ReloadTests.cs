@@ -105,10 +105,12 @@ public sealed class ReloadTests
         {
             var batch = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
             {
-                using var response = await client.PostAsync("/search", SearchForms.WithFile(photo));
+                // Threshold 0: this test is about swaps, not about how confident a small calibrated catalog is.
+                using var response = await client.PostAsync("/search", SearchForms.WithFile(photo, ("threshold", "0")));
                 var body = await response.Content.ReadAsStringAsync();
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
                 var result = System.Text.Json.JsonSerializer.Deserialize<SearchResponse>(body)!;
+                Assert.That(result.Results, Is.Not.Empty, body);
                 Assert.That(result.Results[0].Id, Is.EqualTo("C0001"));
                 return response.StatusCode;
             }));
