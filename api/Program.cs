@@ -58,6 +58,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSwagger();
 app.UseSwaggerUI();
+app.UseWebPage();
 
 app.MapHealthEndpoints();
 app.MapSearchEndpoints();
