@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', 'e2e/**/*.ts', 'playwright.config.ts', 'vite.config.ts'],
+    files: ['**/*.js', 'e2e/**/*.ts', 'vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
