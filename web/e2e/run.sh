@@ -15,9 +15,13 @@ CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 
 # A real query photo: the mirror's held-out queries when present, else a catalog photo.
 MIRROR=${IMAGESEARCH_MIRROR:-$ROOT/../shared}
-query=$(ls "$MIRROR"/datasets/clothing/queries/*.jpg 2>/dev/null | head -1 || true)
-[[ -n $query ]] || query=$(ls "$ROOT"/data/images/*.jpg | head -1)
-export E2E_QUERY_IMAGE=$(cd "$(dirname "$query")" && pwd)/$(basename "$query")
+shopt -s nullglob
+queries=("$MIRROR"/datasets/clothing/queries/*.jpg)
+((${#queries[@]})) || queries=("$ROOT"/data/images/*.jpg)
+((${#queries[@]})) || { say "no query photo (no $MIRROR/datasets/clothing/queries, no data/images); skipped"; exit 3; }
+query=${queries[0]}
+E2E_QUERY_IMAGE=$(cd "$(dirname "$query")" && pwd)/$(basename "$query")
+export E2E_QUERY_IMAGE
 
 mkdir -p test-results
 say "building the page"
