@@ -20,6 +20,12 @@ else
   echo "run: no data/products.csv; see data/README.md" >&2
 fi
 
+# The web page, served by the API at / (ImageSearch:WebRoot, default web/dist): built when missing.
+if [[ ! -f web/dist/index.html && -d web/node_modules ]]; then
+  echo "run: building the web page (web/dist)"
+  (cd web && npm run --silent build >/dev/null) || echo "run: the web page could not be built; the API starts without it" >&2
+fi
+
 url=${IMAGESEARCH_URL:-http://localhost:8080}
 echo "ImageSearch: starting on $url"
 exec dotnet run --project api -c Release -- --urls "$url"

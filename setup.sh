@@ -108,4 +108,22 @@ if [[ ! -f data/products.csv ]]; then
   fi
 fi
 
+# 6. The web page (web/): its npm packages (npm ci, redone when package-lock.json changes) and Debian's Chromium
+#    for its end-to-end tests. Playwright never downloads a browser. Skipped without npm.
+if command -v npm >/dev/null 2>&1; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "installing chromium (apt, for the web page's end-to-end tests)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  fi
+  web_key=$(sha256_of web/package-lock.json)
+  if [[ ! -f web/node_modules/.setup-stamp || $(cat web/node_modules/.setup-stamp) != "$web_key" ]]; then
+    say "installing the web page's npm packages (npm ci in web/)"
+    (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$web_key" > web/node_modules/.setup-stamp
+  fi
+else
+  say "no npm: the web page (web/) is not set up; the API works without it"
+fi
+
 say "ready"

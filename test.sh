@@ -21,6 +21,40 @@ else
   passed=0; failed=1; skipped=0
 fi
 
+# The web page: lint (one check), Vitest unit tests, Playwright end-to-end tests against the real API.
+# Their counts join the .NET ones; e2e that cannot run here (no sample catalog or Chromium) counts as skipped.
+junit_count() { # FILE ATTRIBUTE: the first (totals) value of ATTRIBUTE in a JUnit XML report
+  grep -o "$2=\"[0-9]*\"" "$1" 2>/dev/null | head -1 | grep -o '[0-9]*' || echo 0
+}
+web_results() { # NAME FILE STATUS
+  local tests failures errors skips
+  if [[ -f $2 ]]; then
+    tests=$(junit_count "$2" tests); failures=$(junit_count "$2" failures); errors=$(junit_count "$2" errors); skips=$({ grep -o '<skipped' "$2" || true; } | wc -l)
+    passed=$((passed + tests - failures - errors - skips)); failed=$((failed + failures + errors)); skipped=$((skipped + skips))
+    if (($3 != 0 && failures + errors == 0)); then failed=$((failed + 1)); echo "test.sh: $1 failed to run" >&2; fi
+  else
+    failed=$((failed + 1)); echo "test.sh: $1 wrote no results" >&2
+  fi
+}
+if [[ -d web/node_modules ]]; then
+  web_status=0; (cd web && npm run --silent lint) || web_status=$?
+  if ((web_status == 0)); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "test.sh: web lint failed" >&2; fi
+  web_status=0
+  (cd web && npx vitest run --reporter=default --reporter=junit --outputFile.junit="../$results/vitest.xml") || web_status=$?
+  web_results "web unit tests" "$results/vitest.xml" "$web_status"
+  web_status=0; rm -f web/test-results/e2e-junit.xml
+  web/e2e/run.sh || web_status=$?
+  if ((web_status == 3)); then
+    skipped=$((skipped + 1))
+  else
+    cp web/test-results/e2e-junit.xml "$results/e2e.xml" 2>/dev/null || true
+    web_results "web end-to-end tests" "$results/e2e.xml" "$web_status"
+  fi
+else
+  echo "test.sh: web/node_modules is missing (no npm?): the web page's tests did not run" >&2
+  failed=$((failed + 1))
+fi
+
 line="$passed passed, $failed failed"
 ((skipped > 0)) && line+=", $skipped skipped"
 echo

@@ -61,6 +61,7 @@ app.UseStatusCodePages();
 app.UseImageSearchOperations();
 app.UseSwagger();
 app.UseSwaggerUI();
+app.UseWebPage();
 
 app.MapHealthEndpoints();
 app.MapSearchEndpoints();

@@ -1,0 +1,72 @@
+/** Maps API problems (and network failures) to plain words and what to do next. */
+import { ApiError } from './api';
+
+export interface FriendlyError {
+  /** A short headline. */
+  title: string;
+  /** What happened and what to do next, in plain words. */
+  message: string;
+  /** The service's own detail, for the curious (may be empty). */
+  detail: string;
+}
+
+export function describeError(error: unknown): FriendlyError {
+  if (!(error instanceof ApiError)) {
+    return {
+      title: 'Something went wrong',
+      message: 'The page hit an unexpected error. Reload the page and try again.',
+      detail: error instanceof Error ? error.message : String(error),
+    };
+  }
+  const detail = error.detail;
+  const wait = error.retryAfterSeconds !== null ? `Wait ${error.retryAfterSeconds} seconds` : 'Wait a few seconds';
+  const title = error.title.toLowerCase();
+  switch (error.status) {
+    case 0:
+      return { title: 'Cannot reach the search service', message: 'Check your connection, then try again. If it keeps happening, the service may be down.', detail };
+    case 400:
+      if (title.includes('not allowed')) {
+        return {
+          title: 'That image address cannot be used',
+          message: 'Only public http:// or https:// addresses can be searched, not private, local or internal ones. Use a public link, or save the image and upload it instead.',
+          detail,
+        };
+      }
+      if (title === 'no image' || title.startsWith('give either')) {
+        return { title: 'No image to search with', message: 'Choose, drop or paste a photo, or enter an image URL, then search again.', detail };
+      }
+      return { title: 'The search was not accepted', message: 'Something in the request was not valid. Check the filters (prices must be numbers) and try again.', detail };
+    case 404:
+      return { title: 'Product not found', message: 'That product is no longer in the catalog. Search again with a photo.', detail };
+    case 413:
+      return {
+        title: 'The image is too large',
+        message: 'Choose a smaller photo (a few megabytes is plenty) or resize it, then try again.',
+        detail,
+      };
+    case 415:
+      return { title: 'That file is not a supported image', message: 'Use a JPEG, PNG or WebP photo. Other files, and formats such as HEIC or GIF, cannot be searched.', detail };
+    case 422:
+      if (title.includes('large')) {
+        return { title: 'The image has too many pixels', message: 'Resize the photo to a smaller resolution (for example 4000 pixels wide) and try again.', detail };
+      }
+      return { title: 'The image could not be read', message: 'The file looks damaged or incomplete. Try another photo, or save this one again and upload it.', detail };
+    case 429:
+      return { title: 'Too many searches', message: `You are searching faster than the service allows. ${wait} and try again.`, detail };
+    case 502:
+      return {
+        title: 'The image URL could not be fetched',
+        message: 'The site hosting the image did not give it to us. Check that the link opens an image in your browser, or save the image and upload it.',
+        detail,
+      };
+    case 503:
+      return { title: 'The service is busy', message: `The service is busy or still starting up. ${wait} and try again.`, detail };
+    case 504:
+      return { title: 'The image URL took too long', message: 'The site hosting the image answered too slowly. Try again later, or save the image and upload it.', detail };
+    default:
+      if (error.status >= 500) {
+        return { title: 'The service had a problem', message: 'Something failed on the server. Try again in a moment; if it keeps happening, tell the site owner.', detail };
+      }
+      return { title: error.title, message: 'The search did not work. Check your input and try again.', detail };
+  }
+}

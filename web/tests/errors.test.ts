@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../src/api';
+import { describeError } from '../src/errors';
+
+const cases: [number, string, RegExp][] = [
+  [0, 'Network error', /Cannot reach the search service/],
+  [400, 'The image URL is not allowed', /That image address cannot be used/],
+  [400, 'No image', /No image to search with/],
+  [400, "Give either 'file' or 'image_url'", /No image to search with/],
+  [400, 'Bad parameter', /The search was not accepted/],
+  [404, 'Not found', /Product not found/],
+  [413, 'Request too large', /The image is too large/],
+  [415, 'Unsupported image format', /not a supported image/],
+  [422, 'Corrupt image', /could not be read/],
+  [422, 'Image too large', /too many pixels/],
+  [429, 'Too many requests', /Too many searches/],
+  [502, 'The image could not be fetched', /could not be fetched/],
+  [503, 'Not ready', /busy/],
+  [504, 'The image URL did not answer in time', /took too long/],
+  [500, 'Internal server error', /The service had a problem/],
+];
+
+describe('describeError', () => {
+  it.each(cases)('maps %i "%s" to plain words', (status, title, expected) => {
+    const friendly = describeError(new ApiError(status, title, 'the detail'));
+    expect(friendly.title).toMatch(expected);
+    expect(friendly.message.length).toBeGreaterThan(20);
+    expect(friendly.detail).toBe('the detail');
+  });
+
+  it('says what to do next for a forbidden URL: use a public link or upload', () => {
+    const friendly = describeError(new ApiError(400, 'The image URL is not allowed', ''));
+    expect(friendly.message).toMatch(/public/);
+    expect(friendly.message).toMatch(/upload/);
+  });
+
+  it('uses Retry-After when rate limited', () => {
+    expect(describeError(new ApiError(429, 'Too many requests', '', 12)).message).toMatch(/Wait 12 seconds/);
+  });
+
+  it('handles errors that are not from the API', () => {
+    expect(describeError(new Error('boom'))).toMatchObject({ title: 'Something went wrong', detail: 'boom' });
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { firstImage, urlFromText } from '../src/input';
+
+describe('urlFromText', () => {
+  it('takes the first URL of a uri-list, skipping comments', () => {
+    expect(urlFromText('# dragged\r\nhttps://example.com/a.jpg\r\nhttps://example.com/b.jpg')).toBe('https://example.com/a.jpg');
+  });
+
+  it('refuses text that is not an http(s) URL', () => {
+    expect(urlFromText('just words')).toBeNull();
+    expect(urlFromText('file:///etc/passwd')).toBeNull();
+    expect(urlFromText('')).toBeNull();
+    expect(urlFromText(null)).toBeNull();
+  });
+});
+
+describe('firstImage', () => {
+  it('skips files that are not images', () => {
+    const text = new File(['x'], 'a.txt', { type: 'text/plain' });
+    const photo = new File(['x'], 'b.jpg', { type: 'image/jpeg' });
+    expect(firstImage([text, photo])).toBe(photo);
+    expect(firstImage([text])).toBeNull();
+  });
+});

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Relative asset URLs ('./assets/...') so that one build works at / or under any sub-path.
+export default defineConfig({
+  base: './',
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  server: {
+    // `npm run dev`: the API on :8080 answers the page's requests (config.json's apiBase stays same-origin).
+    proxy: Object.fromEntries(
+      ['/search', '/products', '/images', '/stats', '/health'].map((path) => [path, 'http://127.0.0.1:8080']),
+    ),
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+  },
+});
