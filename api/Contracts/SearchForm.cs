@@ -20,7 +20,7 @@ public sealed class SearchForm
     [JsonPropertyName("top_k")]
     public int? TopK { get; set; }
 
-    /// <summary>Leave out results whose score is below this, 0–1 (default 0.70).</summary>
+    /// <summary>Leave out results whose score (the calibrated probability of a relevant match) is below this, 0–1 (default 0.70: about 70% likely relevant).</summary>
     [JsonPropertyName("threshold")]
     public float? Threshold { get; set; }
 

@@ -66,7 +66,7 @@ public static class ProductEndpoints
     /// <param name="state">The loaded catalog and index.</param>
     /// <param name="id">The product id.</param>
     /// <param name="topK">At most this many results, 1–100 (default 10).</param>
-    /// <param name="threshold">Leave out results whose score is below this, 0–1 (default 0.70).</param>
+    /// <param name="threshold">Leave out results whose score (the calibrated probability of a relevant match) is below this, 0–1 (default 0.70).</param>
     internal static Ok<SearchResponse> Similar(
         SearchState state,
         string id,
