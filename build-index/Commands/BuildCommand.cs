@@ -65,8 +65,7 @@ internal static class BuildCommand
                 {
                     ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
                     Pooling = parse.GetValue(pooling)!,
-                    // Decoding runs beside inference here: spinning ONNX Runtime threads would take its cores.
-                    Inference = new InferenceOptions { AllowSpinning = false, QuantizedPrecision = parse.GetValue(precision) },
+                    Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
                 });
                 using var images = new ImageLoaders(indexFile.FullName);
                 var builder = new IndexBuilder(embedder, images.Loader, NullLogger<IndexBuilder>.Instance);
