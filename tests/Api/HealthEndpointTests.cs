@@ -5,30 +5,13 @@ using ImageSearch.Api.Contracts;
 namespace ImageSearch.Tests.Api;
 
 /// <summary>/health/live, /health/ready, /stats and the Swagger document.</summary>
-public sealed class HealthEndpointTests
+public sealed class HealthEndpointTests : ApiTestFixture
 {
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _factory = new ApiFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Test]
     public async Task Live_and_ready_answer_200_once_the_model_and_index_are_loaded()
     {
-        Assert.That((await _client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var ready = await _client.GetAsync("/health/ready");
+        Assert.That((await Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await Client.GetAsync("/health/ready");
 
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await ready.ReadAsync<HealthResponse>(), Is.EqualTo(new HealthResponse("ready", true, true)));
@@ -39,7 +22,7 @@ public sealed class HealthEndpointTests
     {
         var metadata = ApiTestCatalog.Index().Metadata;
 
-        var stats = await (await _client.GetAsync("/stats")).ReadAsync<StatsResponse>();
+        var stats = await (await Client.GetAsync("/stats")).ReadAsync<StatsResponse>();
 
         Assert.That((stats!.Products, stats.Indexed), Is.EqualTo((21, 20)));
         Assert.That(stats.Categories, Is.EqualTo(new[] { "Blazer", "Dress", "Hat", "Shoes", "T-Shirt" }));
@@ -51,7 +34,7 @@ public sealed class HealthEndpointTests
     [Test]
     public async Task Swagger_documents_every_endpoint_its_parameters_and_its_errors()
     {
-        var response = await _client.GetAsync("/swagger/v1/swagger.json");
+        var response = await Client.GetAsync("/swagger/v1/swagger.json");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
 
@@ -66,6 +49,6 @@ public sealed class HealthEndpointTests
         var similar = paths.GetProperty("/products/{id}/similar").GetProperty("get");
         Assert.That(similar.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Is.EquivalentTo(new[] { "id", "top_k", "threshold" }));
         Assert.That(similar.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("description").GetString()), Has.All.Not.Empty);
-        Assert.That((await _client.GetAsync("/swagger/index.html")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Client.GetAsync("/swagger/index.html")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }

@@ -4,29 +4,12 @@ using System.Net.Http.Headers;
 namespace ImageSearch.Tests.Api;
 
 /// <summary>GET /images/{id}: the catalog file, its type from the bytes, a strong ETag from the index and 304s.</summary>
-public sealed class ImageEndpointTests
+public sealed class ImageEndpointTests : ApiTestFixture
 {
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _factory = new ApiFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Test]
     public async Task A_catalog_image_is_served_with_its_type_a_strong_etag_and_a_day_of_caching()
     {
-        var response = await _client.GetAsync("/images/C0001");
+        var response = await Client.GetAsync("/images/C0001");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.EqualTo(File.ReadAllBytes(ApiTestCatalog.PhotoOf("C0001"))));
@@ -40,11 +23,11 @@ public sealed class ImageEndpointTests
     [Test]
     public async Task A_matching_if_none_match_is_304_without_a_body()
     {
-        var etag = (await _client.GetAsync("/images/C0002")).Headers.ETag!;
+        var etag = (await Client.GetAsync("/images/C0002")).Headers.ETag!;
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/C0002");
         request.Headers.IfNoneMatch.Add(etag);
 
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
         Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.Empty);
@@ -57,7 +40,7 @@ public sealed class ImageEndpointTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/C0002");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"something-else\""));
 
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -65,8 +48,8 @@ public sealed class ImageEndpointTests
     [Test]
     public async Task A_remote_image_product_or_an_unknown_id_is_404()
     {
-        var remote = await Problems.AssertProblemAsync(await _client.GetAsync($"/images/{ApiTestCatalog.RemoteId}"), HttpStatusCode.NotFound);
-        await Problems.AssertProblemAsync(await _client.GetAsync("/images/NOPE"), HttpStatusCode.NotFound);
+        var remote = await Problems.AssertProblemAsync(await Client.GetAsync($"/images/{ApiTestCatalog.RemoteId}"), HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(await Client.GetAsync("/images/NOPE"), HttpStatusCode.NotFound);
 
         Assert.That(remote.Detail(), Does.Contain("remote image"));
     }

@@ -5,25 +5,8 @@ using ImageSearch.Api.Contracts;
 namespace ImageSearch.Tests.Api;
 
 /// <summary>GET /products (paging, category filter), /products/{id} and /products/{id}/similar.</summary>
-public sealed class ProductEndpointTests
+public sealed class ProductEndpointTests : ApiTestFixture
 {
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _factory = new ApiFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Test]
     public async Task Products_come_a_page_at_a_time_in_catalog_order()
     {
@@ -64,7 +47,7 @@ public sealed class ProductEndpointTests
     [TestCase("page_size", "0")]
     public async Task A_bad_paging_parameter_is_400_naming_it(string name, string value)
     {
-        var problem = await Problems.AssertProblemAsync(await _client.GetAsync($"/products?{name}={value}"), HttpStatusCode.BadRequest);
+        var problem = await Problems.AssertProblemAsync(await Client.GetAsync($"/products?{name}={value}"), HttpStatusCode.BadRequest);
 
         Assert.That(problem.Title(), Is.EqualTo($"Invalid parameter '{name}'"));
     }
@@ -84,7 +67,7 @@ public sealed class ProductEndpointTests
     [Test]
     public async Task An_unknown_product_is_404()
     {
-        var problem = await Problems.AssertProblemAsync(await _client.GetAsync("/products/NOPE"), HttpStatusCode.NotFound);
+        var problem = await Problems.AssertProblemAsync(await Client.GetAsync("/products/NOPE"), HttpStatusCode.NotFound);
 
         Assert.That(problem.Detail(), Does.Contain("'NOPE'"));
         Assert.That(problem.GetProperty("instance").GetString(), Is.EqualTo("/products/NOPE"));
@@ -114,9 +97,9 @@ public sealed class ProductEndpointTests
     [Test]
     public async Task Similar_to_an_unknown_or_unindexed_product_is_404_and_bad_parameters_400()
     {
-        await Problems.AssertProblemAsync(await _client.GetAsync("/products/NOPE/similar"), HttpStatusCode.NotFound);
-        var unindexed = await Problems.AssertProblemAsync(await _client.GetAsync($"/products/{ApiTestCatalog.RemoteId}/similar"), HttpStatusCode.NotFound);
-        var bad = await Problems.AssertProblemAsync(await _client.GetAsync("/products/C0001/similar?top_k=abc"), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await Client.GetAsync("/products/NOPE/similar"), HttpStatusCode.NotFound);
+        var unindexed = await Problems.AssertProblemAsync(await Client.GetAsync($"/products/{ApiTestCatalog.RemoteId}/similar"), HttpStatusCode.NotFound);
+        var bad = await Problems.AssertProblemAsync(await Client.GetAsync("/products/C0001/similar?top_k=abc"), HttpStatusCode.BadRequest);
 
         Assert.That(unindexed.Detail(), Does.Contain("not in the index"));
         Assert.That(bad.Title(), Is.EqualTo("Invalid parameter 'top_k'"));
@@ -124,7 +107,7 @@ public sealed class ProductEndpointTests
 
     private async Task<T?> GetAsync<T>(string path)
     {
-        var response = await _client.GetAsync(path);
+        var response = await Client.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return await response.ReadAsync<T>();
     }
