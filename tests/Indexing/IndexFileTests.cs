@@ -128,25 +128,6 @@ public sealed class IndexFileTests
 
     internal static string TempIndexPath() => Path.Combine(Directory.CreateTempSubdirectory("imagesearch-index-").FullName, "index.csv");
 
-    private static void Write(string path, string[] ids, float[][] vectors)
-    {
-        using var writer = new IndexCsvWriter(path, vectors[0].Length);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            writer.WriteRow(ids[i], vectors[i], "hash-" + ids[i]);
-        }
-
-        writer.Commit((bytes, hashes) => new IndexMetadata
-        {
-            ModelSha256 = new string('a', 64),
-            Preprocessing = "test",
-            Dimension = vectors[0].Length,
-            RowCount = hashes.Count,
-            CatalogSha256 = new string('c', 64),
-            CatalogPath = "products.csv",
-            BuiltAt = DateTimeOffset.UnixEpoch,
-            IndexBytes = bytes,
-            ImageSha256 = hashes,
-        });
-    }
+    private static void Write(string path, string[] ids, float[][] vectors) =>
+        TestIndexes.Write(path, ids, [.. vectors.SelectMany(v => v)], vectors[0].Length);
 }

@@ -162,7 +162,7 @@ public sealed class ScoreCalibratorTests
         var (vectors, dimension, categories) = ClusteredCatalog(categories: rows, perCategory: 1, seed: 9);
 
         var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[rows]);
-        WriteIndex(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
+        TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
 
         Assert.That(calibration.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
         Assert.That(IndexFile.Load(path).Metadata.ScoreCalibration!.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
@@ -175,7 +175,7 @@ public sealed class ScoreCalibratorTests
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 10, perCategory: 20, seed: 7);
         var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = CalibrationMethod.Isotonic });
 
-        WriteIndex(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
+        TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
         var loaded = IndexFile.Load(path).Metadata.ScoreCalibration!;
 
         Assert.That((loaded.Kind, loaded.Label, loaded.SameProductSimilarity, loaded.SameProductBasis), Is.EqualTo((calibration.Kind, calibration.Label, calibration.SameProductSimilarity, calibration.SameProductBasis)));
@@ -189,7 +189,7 @@ public sealed class ScoreCalibratorTests
     public void An_index_without_calibration_loads_and_searches_with_the_clamped_cosine()
     {
         var path = IndexFileTests.TempIndexPath();
-        WriteIndex(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, -1f, 0f], 2, calibration: null);
+        TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, -1f, 0f], 2, calibration: null);
 
         var index = IndexFile.Load(path);
         var service = new CatalogSearchService(Catalog(["A", "B", "C"]), index);
@@ -207,7 +207,7 @@ public sealed class ScoreCalibratorTests
         // σ(10 s − 8): cosine 1 → 0.881, 0.8 → 0.5, 0.6 → 0.119; near-duplicates from cosine 0.95.
         var calibration = new ScoreCalibration { Kind = ScoreCalibration.LogisticKind, Label = "category", A = 10, B = -8, SameProductSimilarity = 0.95 };
         var path = IndexFileTests.TempIndexPath();
-        WriteIndex(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, 0.6f, 0.8f], 2, calibration);
+        TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, 0.6f, 0.8f], 2, calibration);
         var service = new CatalogSearchService(Catalog(["A", "B", "C"]), IndexFile.Load(path));
 
         var strict = service.Search([1f, 0f], new SearchRequest(10, 0.6f));
@@ -265,27 +265,4 @@ public sealed class ScoreCalibratorTests
 
     private static ProductCatalog Catalog(string[] ids) => CatalogReader.Read(CatalogReaderTests.Write(
         "id,name,category,price,image_url\n" + string.Concat(ids.Select(id => $"{id},{id} name,Hat,1,{id}.jpg\n"))));
-
-    private static void WriteIndex(string path, string[] ids, float[] vectors, int dimension, ScoreCalibration? calibration)
-    {
-        using var writer = new IndexCsvWriter(path, dimension);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            writer.WriteRow(ids[i], vectors.AsSpan(i * dimension, dimension), "hash-" + ids[i]);
-        }
-
-        writer.Commit((bytes, hashes) => new IndexMetadata
-        {
-            ModelSha256 = new string('a', 64),
-            Preprocessing = "test",
-            Dimension = dimension,
-            RowCount = hashes.Count,
-            CatalogSha256 = new string('c', 64),
-            CatalogPath = "products.csv",
-            BuiltAt = DateTimeOffset.UnixEpoch,
-            IndexBytes = bytes,
-            ImageSha256 = hashes,
-            ScoreCalibration = calibration,
-        });
-    }
 }
