@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ImageSearch.Api.Hosting;
 
 /// <summary>Start-up checks of <see cref="ImageSearchOptions"/>: every file exists and every limit is sensible.</summary>
-public sealed class ImageSearchOptionsValidator : IValidateOptions<ImageSearchOptions>
+public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValidator> logger) : IValidateOptions<ImageSearchOptions>
 {
     public ValidateOptionsResult Validate(string? name, ImageSearchOptions options)
     {
@@ -47,7 +47,14 @@ public sealed class ImageSearchOptionsValidator : IValidateOptions<ImageSearchOp
         }
 
         ValidateProtection(failures, options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        if (failures.Count == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        // Logged here, while the host is alive: the exception that stops the start may only reach a console.
+        logger.LogCritical("ImageSearch cannot start: {Reasons}", string.Join(" ", failures));
+        return ValidateOptionsResult.Fail(failures);
     }
 
     private static void ValidateProtection(List<string> failures, ImageSearchOptions options)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +21,20 @@ public sealed class SearchStateLoader(
     {
         var settings = options.Value;
         var stopwatch = Stopwatch.StartNew();
-        var embedder = ImageEmbedder.Create(settings.ToEmbedderOptions(), loggerFactory);
-        state.SetEmbedder(embedder);
-        var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity);
+        CatalogSearchService snapshot;
+        ImageEmbedder embedder;
+        try
+        {
+            embedder = ImageEmbedder.Create(settings.ToEmbedderOptions(), loggerFactory);
+            state.SetEmbedder(embedder);
+            snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity);
+        }
+        catch (Exception e) when (e is IndexFormatException or CatalogFormatException or FileNotFoundException)
+        {
+            logger.LogCritical("ImageSearch cannot start: {Reason}", e.Message);
+            throw;
+        }
+
         state.Publish(snapshot);
         if (snapshot.CatalogChangedSinceBuild)
         {

@@ -74,6 +74,9 @@ public sealed class StartupTests
                 messages.Add(inner.Message);
             }
 
+            // The host may be torn down before the test server reports the start-up exception (it then throws
+            // ObjectDisposedException instead), so the service's own log line is part of what it said.
+            messages.AddRange(factory.Logs.Where(l => l.Contains("cannot start", StringComparison.Ordinal)));
             return string.Join(" | ", messages);
         }
 
