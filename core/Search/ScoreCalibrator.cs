@@ -67,19 +67,86 @@ public static class ScoreCalibrator
         }
 
         var pairs = LeaveOneOut(index, options.K, options.MaxQueries);
-        var queries = pairs.Select(p => p.Query).Distinct().Count();
         bool SameGroup(NeighbourPair p) => groups[p.Query] is { } g && string.Equals(g, groups[p.Row], StringComparison.Ordinal);
         bool SameCategory(NeighbourPair p) => categories[p.Query].Length > 0 && string.Equals(categories[p.Query], categories[p.Row], StringComparison.OrdinalIgnoreCase);
+        return FitPairs(pairs, SameGroup, SameCategory, options, stopwatch, allowFallback: true, "catalog leave-one-out")!;
+    }
+
+    /// <summary>
+    /// Fits the calibration on labelled query photos instead of the catalog itself: each query's top k catalog items by
+    /// exact search, relevant when they share its group (where queries and catalog both have groups and enough pairs
+    /// match) or else its category. Photos of the kind shoppers send (e.g. store photos against studio catalog shots)
+    /// teach what the catalog alone cannot. Null when the queries' labels are not usable (too few relevant or
+    /// irrelevant pairs): keep the catalog's own calibration then.
+    /// </summary>
+    /// <param name="catalogVectors">Row-major, L2-normalised, as searched.</param>
+    /// <param name="queryVectors">Row-major, L2-normalised, in the same space.</param>
+    public static ScoreCalibration? FitOnQueries(
+        float[] catalogVectors,
+        int dimension,
+        IReadOnlyList<string> categories,
+        IReadOnlyList<string?> groups,
+        float[] queryVectors,
+        IReadOnlyList<string> queryCategories,
+        IReadOnlyList<string?> queryGroups,
+        ScoreCalibratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalogVectors);
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(queryVectors);
+        ArgumentNullException.ThrowIfNull(queryCategories);
+        ArgumentNullException.ThrowIfNull(queryGroups);
+        options ??= new ScoreCalibratorOptions();
+        var stopwatch = Stopwatch.StartNew();
+        var index = new VectorIndex(catalogVectors, dimension);
+        var queryCount = queryVectors.Length / dimension;
+        if (categories.Count != index.Count || groups.Count != index.Count || queryCategories.Count != queryCount || queryGroups.Count != queryCount)
+        {
+            throw new ArgumentException($"{index.Count} catalog rows and {queryCount} queries need as many categories and groups.");
+        }
+
+        if (index.Count == 0 || queryCount == 0)
+        {
+            return null;
+        }
+
+        var results = new NeighbourPair[queryCount][];
+        Parallel.For(0, queryCount, q =>
+        {
+            var hits = index.Search(queryVectors.AsSpan(q * dimension, dimension), Math.Min(options.K, index.Count));
+            results[q] = [.. hits.Select((h, rank) => new NeighbourPair(q, h.Row, rank, h.Score))];
+        });
+        var pairs = results.SelectMany(r => r).ToList();
+        bool SameGroup(NeighbourPair p) => queryGroups[p.Query] is { } g && string.Equals(g, groups[p.Row], StringComparison.Ordinal);
+        bool SameCategory(NeighbourPair p) => queryCategories[p.Query].Length > 0 && string.Equals(queryCategories[p.Query], categories[p.Row], StringComparison.OrdinalIgnoreCase);
+        return FitPairs(pairs, SameGroup, SameCategory, options, stopwatch, allowFallback: false, "training queries");
+    }
+
+    private static ScoreCalibration? FitPairs(
+        IReadOnlyList<NeighbourPair> pairs,
+        Func<NeighbourPair, bool> sameGroup,
+        Func<NeighbourPair, bool> sameCategory,
+        ScoreCalibratorOptions options,
+        Stopwatch stopwatch,
+        bool allowFallback,
+        string source)
+    {
+        var queries = pairs.Select(p => p.Query).Distinct().Count();
         bool Usable(Func<NeighbourPair, bool> label)
         {
             var positives = pairs.Count(label);
             return positives >= options.MinPairsPerClass && pairs.Count - positives >= options.MinPairsPerClass;
         }
 
-        var sameProduct = SameProductCut(pairs, SameGroup, options);
         (string Label, Func<NeighbourPair, bool>? Relevant) chosen =
-            Usable(SameGroup) ? ("group", SameGroup) : Usable(SameCategory) ? ("category", SameCategory) : ("none", null);
+            Usable(sameGroup) ? ("group", sameGroup) : Usable(sameCategory) ? ("category", sameCategory) : ("none", null);
+        if (chosen.Relevant is null && !allowFallback)
+        {
+            return null;
+        }
 
+        var sameProduct = SameProductCut(pairs, sameGroup, options);
         ScoreCalibration calibration;
         if (chosen.Relevant is null)
         {
@@ -109,7 +176,7 @@ public static class ScoreCalibrator
             SameProductBasis = sameProduct.Basis,
             Fit = new CalibrationFit(queries, options.K, pairs.Count, quality.Positives,
                 pairs.Count > 0 ? quality.Brier : null, pairs.Count > 0 ? quality.ExpectedCalibrationError : null,
-                Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
+                Math.Round(stopwatch.Elapsed.TotalSeconds, 3), source),
         };
     }
 
