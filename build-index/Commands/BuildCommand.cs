@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
 using ImageSearch.Core.Inference.OnnxRuntime;
+using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,9 +28,20 @@ internal static class BuildCommand
         var calibration = CommonOptions.Calibration("isotonic",
             "How the calibrated score is fitted from the catalog's own labels (leave-one-out): isotonic (default, chosen on the tuning halves) or logistic (Platt).");
         var noCalibration = new Option<bool>("--no-calibration") { Description = "Write no score calibration: searches then score by the clamped cosine." };
+        var trainingQueries = new Option<FileInfo>("--training-queries")
+        {
+            Description = "Labelled photos of the kind shoppers send (id,category,image_path[,group], like evaluate's --queries): the metric head "
+                + "trains on them with the catalog and the score calibration is fitted on their matches. 'evaluate' then leaves these photos out.",
+        };
+        var metricHead = new Option<string>("--metric-head")
+        {
+            Description = "The learned metric head (a linear projection trained on the catalog's labels, and on --training-queries when given): "
+                + "auto (train it when the catalog's categories or groups repeat, or with --training-queries), off, or its dimension (e.g. 256).",
+            DefaultValueFactory = _ => "auto",
+        };
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration,
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, trainingQueries, metricHead,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,6 +72,27 @@ internal static class BuildCommand
                 return Failure.Report("build", ExitCodes.UnusableInput, $"{catalogFile.Name} has {e.Errors.Count} problem(s); the index was not touched.");
             }
 
+            IReadOnlyList<QueryImage>? photos = null;
+            MetricHeadOptions? head;
+            try
+            {
+                photos = parse.GetValue(trainingQueries) is { } file ? QuerySetReader.Read(file.FullName) : null;
+                head = MetricHeadChoice.Parse(parse.GetValue(metricHead)!, catalog, photos);
+            }
+            catch (CatalogFormatException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"{Path.GetFileName(e.Path)}:{error.Line}: {error.Message}");
+                }
+
+                return Failure.Report("build", ExitCodes.UnusableInput, $"{e.Path} cannot be used as --training-queries; the index was not touched.");
+            }
+            catch (Exception e) when (e is FormatException or FileNotFoundException or IOException)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, e.Message);
+            }
+
             try
             {
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
@@ -78,6 +112,8 @@ internal static class BuildCommand
                     Calibration = parse.GetValue(noCalibration)
                         ? null
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
+                    TrainingQueries = photos,
+                    MetricHead = head,
                 };
                 var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
                 BuildSummary.Print(result, indexFile.FullName);

@@ -1,3 +1,5 @@
+using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 
 namespace ImageSearch.Core.Indexing;
@@ -18,4 +20,14 @@ public sealed record IndexBuildOptions
 
     /// <summary>How the score calibration is fitted (see <see cref="ScoreCalibrator"/>); null builds an index without one.</summary>
     public ScoreCalibratorOptions? Calibration { get; init; } = new();
+
+    /// <summary>
+    /// Labelled photos of the kind shoppers send (<c>build --training-queries</c>): the metric head trains on them with
+    /// the catalog, and the calibration is fitted on their matches. Their SHA-256 go into the metadata, so
+    /// <c>evaluate</c> never scores them.
+    /// </summary>
+    public IReadOnlyList<QueryImage>? TrainingQueries { get; init; }
+
+    /// <summary>The learned metric head to train (see <see cref="MetricHeadTrainer"/>); null trains none.</summary>
+    public MetricHeadOptions? MetricHead { get; init; }
 }

@@ -58,7 +58,8 @@ public sealed class IndexBuilder
         var writer = new IndexCsvWriter(indexPath, _embedder.Dimension);
         try
         {
-            var written = options.Calibration is null ? null : new List<(Product Product, ReadOnlyMemory<float> Vector)>(catalog.Count);
+            var learn = options.Calibration is not null || options.MetricHead is not null;
+            var written = learn ? new List<(Product Product, ReadOnlyMemory<float> Vector)>(catalog.Count) : null;
             var (built, reused, failures) = await WriteAsync(catalog, embedded.Reader, writer, written, progress, stopwatch, cancel.Token).ConfigureAwait(false);
             await Task.WhenAll(prepare, infer).ConfigureAwait(false);
             stopwatch.Stop();
@@ -67,7 +68,7 @@ public sealed class IndexBuilder
             var write = failures.Count == 0 || options.SkipFailed;
             if (write)
             {
-                var calibration = written is null ? null : Calibrate(written, options.Calibration!, notes, cancel.Token);
+                var learned = written is null ? null : new IndexLearning(_embedder, _logger).Learn(written, options, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
@@ -81,7 +82,8 @@ public sealed class IndexBuilder
                     BuildSeconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
                     IndexBytes = bytes,
                     ImageSha256 = hashes,
-                    ScoreCalibration = calibration,
+                    ScoreCalibration = learned?.Calibration,
+                    Projection = learned?.Projection,
                 });
                 _logger.LogInformation("Wrote {IndexPath}: {Rows} rows ({Built} embedded, {Reused} reused, {Failed} failed and skipped)",
                     indexPath, metadata.RowCount, built, reused, failures.Count);
@@ -103,33 +105,6 @@ public sealed class IndexBuilder
         {
             writer.Dispose();
         }
-    }
-
-    /// <summary>Fits the score calibration on the rows written (leave-one-out over the catalog's own labels).</summary>
-    private ScoreCalibration Calibrate(List<(Product Product, ReadOnlyMemory<float> Vector)> rows, ScoreCalibratorOptions options, List<string> notes, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var dimension = _embedder.Dimension;
-        var vectors = new float[rows.Count * dimension];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            rows[i].Vector.Span.CopyTo(vectors.AsSpan(i * dimension, dimension));
-        }
-
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, [.. rows.Select(r => r.Product.Category)], [.. rows.Select(r => r.Product.Group)], options);
-        notes.Add(Describe(calibration));
-        _logger.LogInformation("{Calibration}", notes[^1]);
-        return calibration;
-    }
-
-    private static string Describe(ScoreCalibration c)
-    {
-        var fit = c.Fit!;
-        var what = c.Label == "none"
-            ? $"no usable categories or groups, so the fixed fallback {c.Kind} (midpoint {-c.B / c.A:F3})"
-            : $"{c.Kind} P(same {c.Label} | cosine) on {fit.Pairs} leave-one-out pairs of {fit.Queries} items ({fit.Positives} positive), Brier {fit.Brier:F3}, ECE {fit.ExpectedCalibrationError:F3} (in-sample)";
-        var cut = c.SameProductSimilarity is { } s ? $"; same_product at cosine >= {s:F3} ({c.SameProductBasis})" : string.Empty;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"score calibration: {what}; score 0.70 at cosine {c.CosineAt(0.70f)}{cut}; {fit.Seconds:F1} s.");
     }
 
     /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing.</summary>

@@ -12,6 +12,8 @@ public sealed class CatalogSearchService
 {
     private readonly Product[] _productOfRow;
     private readonly Dictionary<string, int> _rowOfId;
+    private readonly float[] _embeddings;
+    private readonly int _embeddingDimension;
 
     /// <summary>Throws <see cref="IndexFormatException"/> when the index holds products the catalog does not.</summary>
     public CatalogSearchService(ProductCatalog catalog, IndexFile index)
@@ -21,7 +23,12 @@ public sealed class CatalogSearchService
         Catalog = catalog;
         Index = index.Metadata;
         IndexPath = index.Path;
-        Vectors = new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        _embeddings = index.Vectors.Vectors;
+        _embeddingDimension = index.Vectors.Dimension;
+        Projection = index.Metadata.Projection;
+        Vectors = Projection is null
+            ? new VectorIndex(_embeddings, _embeddingDimension)
+            : new VectorIndex(Projection.ApplyAll(_embeddings), Projection.OutputDimension);
         Calibration = index.Metadata.ScoreCalibration ?? ScoreCalibration.Uncalibrated;
         _productOfRow = new Product[index.Vectors.Count];
         _rowOfId = new Dictionary<string, int>(index.Vectors.Count, StringComparer.Ordinal);
@@ -43,7 +50,11 @@ public sealed class CatalogSearchService
 
     public string IndexPath { get; }
 
+    /// <summary>What is searched: the stored embeddings, or their projections when the index has a <see cref="Projection"/>.</summary>
     public VectorIndex Vectors { get; }
+
+    /// <summary>The index's learned metric head, applied to the catalog's embeddings at load and to every query; null when it has none.</summary>
+    public LinearProjection? Projection { get; }
 
     /// <summary>The index's cosine → score map; <see cref="ScoreCalibration.Uncalibrated"/> (the clamped cosine) when it has none.</summary>
     public ScoreCalibration Calibration { get; }
@@ -69,9 +80,9 @@ public sealed class CatalogSearchService
         return new CatalogSearchService(CatalogReader.Read(catalogPath), index);
     }
 
-    /// <summary>The stored vector of a product, or an empty span when the product has none.</summary>
+    /// <summary>The stored embedding of a product (what the embedder made of its image), or an empty span when the product has none.</summary>
     public ReadOnlySpan<float> VectorOf(string id) =>
-        _rowOfId.TryGetValue(id, out var row) ? Vectors.Vector(row) : ReadOnlySpan<float>.Empty;
+        _rowOfId.TryGetValue(id, out var row) ? _embeddings.AsSpan(row * _embeddingDimension, _embeddingDimension) : ReadOnlySpan<float>.Empty;
 
     /// <summary>The SHA-256 of the product's image bytes when the index was built, if it is indexed.</summary>
     public string? ImageSha256Of(string id) => Index.ImageSha256.GetValueOrDefault(id);
@@ -82,6 +93,7 @@ public sealed class CatalogSearchService
     /// order). Each match carries its raw similarity, its calibrated score and the same-product flag. The filter and
     /// the exclusion apply inside the scan, so they never shorten a result that had enough matching products.
     /// </summary>
+    /// <param name="query">An embedding from the index's embedder (or <see cref="VectorOf"/>); projected first when the index has a <see cref="Projection"/>.</param>
     public IReadOnlyList<ProductMatch> Search(ReadOnlySpan<float> query, SearchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -96,7 +108,7 @@ public sealed class CatalogSearchService
         Func<int, bool>? include = filter.IsEmpty && exclude < 0
             ? null
             : row => row != exclude && filter.Matches(_productOfRow[row]);
-        var hits = Vectors.Search(query, request.TopK, include);
+        var hits = Vectors.Search(Projection is null ? query : Projection.Apply(query), request.TopK, include);
         var matches = new List<ProductMatch>(hits.Count);
         foreach (var hit in hits)
         {

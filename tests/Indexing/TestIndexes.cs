@@ -1,3 +1,4 @@
+using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Search;
 
@@ -6,7 +7,7 @@ namespace ImageSearch.Tests.Indexing;
 /// <summary>Writes small indexes by hand (row-major vectors), with made-up but well-formed metadata.</summary>
 internal static class TestIndexes
 {
-    public static void Write(string path, string[] ids, float[] vectors, int dimension, ScoreCalibration? calibration = null)
+    public static void Write(string path, string[] ids, float[] vectors, int dimension, ScoreCalibration? calibration = null, LinearProjection? projection = null)
     {
         using var writer = new IndexCsvWriter(path, dimension);
         for (var i = 0; i < ids.Length; i++)
@@ -26,6 +27,7 @@ internal static class TestIndexes
             IndexBytes = bytes,
             ImageSha256 = hashes,
             ScoreCalibration = calibration,
+            Projection = projection,
         });
     }
 }
