@@ -48,7 +48,7 @@ public sealed class IndexBuilder
         indexPath = Path.GetFullPath(indexPath);
         var stopwatch = Stopwatch.StartNew();
         var notes = new List<string>();
-        var previous = options.Incremental ? LoadPrevious(indexPath, notes) : null;
+        var (previous, previousMetadata) = options.Incremental ? LoadPrevious(indexPath, notes) : (null, null);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prepared = Channel.CreateBounded<Row>(new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
@@ -68,7 +68,11 @@ public sealed class IndexBuilder
             var write = failures.Count == 0 || options.SkipFailed;
             if (write)
             {
-                var learned = written is null ? null : new IndexLearning(_embedder, _logger).Learn(written, options, notes, cancel.Token);
+                var learning = new IndexLearning(_embedder, _logger);
+                var learned = written is null ? null
+                    : built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options)
+                        ? learning.Reuse(previousMetadata, notes)
+                        : learning.Learn(written, options, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
@@ -107,13 +111,13 @@ public sealed class IndexBuilder
         }
     }
 
-    /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing.</summary>
-    private Dictionary<string, ReadOnlyMemory<float>>? LoadPrevious(string indexPath, List<string> notes)
+    /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing, and its metadata.</summary>
+    private (Dictionary<string, ReadOnlyMemory<float>>? Vectors, IndexMetadata? Metadata) LoadPrevious(string indexPath, List<string> notes)
     {
         if (!File.Exists(indexPath))
         {
             notes.Add("--incremental: no previous index, so every row was embedded.");
-            return null;
+            return (null, null);
         }
 
         try
@@ -129,12 +133,12 @@ public sealed class IndexBuilder
                 row++;
             }
 
-            return byHash;
+            return (byHash, previous.Metadata);
         }
         catch (IndexFormatException e)
         {
             notes.Add($"--incremental: the previous index cannot be reused ({e.Message}), so every row was embedded.");
-            return null;
+            return (null, null);
         }
     }
 

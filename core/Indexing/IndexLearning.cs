@@ -94,6 +94,44 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     }
 
     /// <summary>
+    /// Whether an incremental build may keep the previous index's head and calibration: the same catalog file, the same
+    /// rows with the same images in the same order, the same training photos, and the same settings.
+    /// </summary>
+    public static bool CanReuse(IndexMetadata previous, ProductCatalog catalog, IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, IndexBuildOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.Equals(previous.CatalogSha256, catalog.Sha256, StringComparison.OrdinalIgnoreCase)
+            || !previous.ImageSha256.Keys.SequenceEqual(rows.Select(r => r.Product.Id), StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var sameHead = options.MetricHead is { } head
+            ? previous.Projection?.Training?.Loss == MetricHeadTrainer.Describe(head)
+            : previous.Projection is null;
+        var sameCalibration = options.Calibration is { } calibration
+            ? previous.ScoreCalibration is { } stored && stored.Kind is not ScoreCalibration.IdentityKind
+                && (stored.Kind == ScoreCalibration.PercentileLogisticKind
+                    || stored.Kind == (calibration.Method == CalibrationMethod.Isotonic ? ScoreCalibration.IsotonicKind : ScoreCalibration.LogisticKind))
+            : previous.ScoreCalibration is null;
+        var photos = (options.TrainingQueries ?? []).Select(q => File.Exists(q.ImagePath) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(q.ImagePath))) : q.ImagePath);
+        var previousPhotos = RetrievalEvaluator.TrainingPhotos(previous);
+        return sameHead && sameCalibration && previousPhotos.SetEquals(photos);
+    }
+
+    /// <summary>Keeps the previous index's head and calibration (see <see cref="CanReuse"/>).</summary>
+    public LearnedIndex Reuse(IndexMetadata previous, List<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        notes.Add("--incremental: nothing changed, so the previous index's metric head and score calibration are kept.");
+        logger.LogInformation("{Note}", notes[^1]);
+        return new LearnedIndex(previous.Projection, previous.ScoreCalibration);
+    }
+
+    /// <summary>
     /// Catalog rows and training photos, labelled by <c>group</c> where the photos (or, without photos, the catalog's
     /// repeated groups) give one, else by category.
     /// </summary>

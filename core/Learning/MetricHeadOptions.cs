@@ -23,13 +23,13 @@ public sealed record MetricHeadOptions
     public MetricLoss Loss { get; init; } = MetricLoss.Softmax;
 
     /// <summary>Softmax temperature: lower concentrates the gradient on the hardest negatives.</summary>
-    public float Temperature { get; init; } = 0.05f;
+    public float Temperature { get; init; } = 0.1f;
 
     /// <summary>Triplet margin (in cosine).</summary>
     public float Margin { get; init; } = 0.1f;
 
     /// <summary>Adam's step size.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; } = 3e-3f;
 
     /// <summary>Weight of ‖W − W₀‖² / ‖W₀‖², which keeps W near its initial projection.</summary>
     public float Regularization { get; init; } = 0.1f;
@@ -40,7 +40,7 @@ public sealed record MetricHeadOptions
     /// </summary>
     public float InitShrinkage { get; init; } = float.PositiveInfinity;
 
-    public int MaxEpochs { get; init; } = 200;
+    public int MaxEpochs { get; init; } = 300;
 
     /// <summary>Stop after this many epochs without a better validation score.</summary>
     public int Patience { get; init; } = 25;

@@ -117,11 +117,8 @@ public static class MetricHeadTrainer
             }
         }
 
-        var lossName = options.Loss == MetricLoss.Softmax
-            ? string.Create(CultureInfo.InvariantCulture, $"softmax (supervised contrastive) over catalog items, temperature {options.Temperature}")
-            : string.Create(CultureInfo.InvariantCulture, $"batch-hard triplet, margin {options.Margin}");
         var training = new ProjectionTraining(
-            string.Create(CultureInfo.InvariantCulture, $"{lossName}; Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage})"),
+            Describe(options),
             set.LabelName,
             candidates.Length,
             train.Count(i => !set.IsCatalog[i]),
@@ -132,6 +129,17 @@ public static class MetricHeadTrainer
             Math.Round(best.Map, 4),
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         return new TrainedMetricHead(LinearProjection.Create(mean, best.Weights, d, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
+    }
+
+    /// <summary>The loss and optimiser settings in words, as stored with a trained head (<see cref="ProjectionTraining.Loss"/>).</summary>
+    public static string Describe(MetricHeadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var loss = options.Loss == MetricLoss.Softmax
+            ? string.Create(CultureInfo.InvariantCulture, $"softmax (supervised contrastive) over catalog items, temperature {options.Temperature}")
+            : string.Create(CultureInfo.InvariantCulture, $"batch-hard triplet, margin {options.Margin}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{loss}; d {options.Dimension}, Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage}), at most {options.MaxEpochs} epochs, patience {options.Patience}, validation share {options.ValidationShare}, seed {options.Seed}");
     }
 
     /// <summary>
