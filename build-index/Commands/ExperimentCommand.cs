@@ -34,7 +34,7 @@ internal static class ExperimentCommand
         var modelOption = new Option<FileInfo>("--feature-map-model") { Description = "A model prepared with prepare-model --feature-map (plans pooling, post, rerank)." };
         var cacheOption = new Option<DirectoryInfo>("--cache") { Description = "Where pooled vectors are cached (plans pooling, post, rerank)." };
         var merge = new Option<string[]>("--merge") { AllowMultipleArgumentsPerToken = false };
-        var plan = new Option<string>("--plan") { Description = "Which table: pooling, post, rerank or all (feature-map model); crops, head, calibration, extras (the engine's model).", DefaultValueFactory = _ => "all" };
+        var plan = new Option<string>("--plan") { Description = "Which table: pooling, post, rerank or all (feature-map model); crops, head, head-one, calibration, extras (the engine's model); latency.", DefaultValueFactory = _ => "all" };
         var model = CommonOptions.Model();
         var features = new Option<DirectoryInfo>("--features")
         {
@@ -55,11 +55,17 @@ internal static class ExperimentCommand
         command.Hidden = true;
         command.SetAction(parse =>
         {
+            if (parse.GetValue(plan) == "latency")
+            {
+                LatencyPlan.Run();
+                return ExitCodes.Success;
+            }
+
             var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
             var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
             var merged = MergeMap(parse.GetValue(merge) ?? []);
             var which = parse.GetValue(plan)!;
-            if (which is "crops" or "head" or "head-one" or "calibration" or "extras")
+            if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote")
             {
                 using var embedder = new ViewEmbedder(CommonOptions.ResolveModel(parse.GetValue(model)), parse.GetValue(features)!.FullName);
                 var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, ImageViews.All, CropPlan.QueryViews), merged);
@@ -85,6 +91,9 @@ internal static class ExperimentCommand
                         break;
                     case "calibration":
                         CalibrationPlan.Run(viewLab, head);
+                        break;
+                    case "vote":
+                        VotePlan.Run(viewLab, head);
                         break;
                     default:
                         ExtrasPlan.Run(viewLab, head);

@@ -23,9 +23,11 @@ internal static class CalibrationPlan
         Console.WriteLine("| vectors | calibration fitted on | label | pairs | score 0.70 at cosine | held-out Brier | held-out ECE | held-out results ≥ 0.70 | precision | recall | held-out queries with any ≥ 0.70 |");
         Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 
+        var tables = new List<(string Name, CalibrationQuality Quality)>();
         void Report(string vectors, string fittedOn, ScoreCalibration calibration, float[] catalogVectors, float[] queryVectors, int dimension)
         {
             var (quality, cut) = HeldOut(data, calibration, catalogVectors, queryVectors, dimension);
+            tables.Add(($"{vectors}, {fittedOn}", quality));
             var f = calibration.Fit!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {vectors} | {fittedOn} | {calibration.Label} | {f.Pairs} | {calibration.CosineAt(0.70f)} | {quality.Brier:F3} | {quality.ExpectedCalibrationError:F3} | {cut.Results} | {cut.Precision:F3} | {cut.Recall:F3} | {cut.QueriesWithAny} of {data.QueriesOf(QueryHalf.HeldOut).Length} |"));
@@ -38,6 +40,26 @@ internal static class CalibrationPlan
         if (onQueries is not null)
         {
             Report("plain", $"tuning photos ({tuning.Length})", onQueries, catalog, queries, d);
+        }
+
+        // With the metric head trained on the catalog alone: fitted on the catalog it trained on, or on the items it held back.
+        var catalogSet = HeadPlan.CatalogOnly(data, data.HasGroups ? "group" : "category");
+        try
+        {
+            var a = MetricHeadTrainer.Train(catalogSet, headOptions);
+            var (ac, aq, ad) = (a.Projection.ApplyAll(catalog), a.Projection.ApplyAll(queries), a.Projection.OutputDimension);
+            Report($"head (a), d={ad}", "catalog leave-one-out", ScoreCalibrator.Fit(ac, ad, categories, groups), ac, aq, ad);
+            var held = a.ValidationRows;
+            var fit = ScoreCalibrator.FitOnQueries(ac, ad, categories, groups, Rows(ac, held, ad),
+                [.. held.Select(r => categories[r])], [.. held.Select(r => groups[r])], null, held);
+            if (fit is not null)
+            {
+                Report($"head (a), d={ad}", $"the {held.Count} catalog items the head held back", fit, ac, aq, ad);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            Console.WriteLine($"| head (a) | — | {e.Message} |");
         }
 
         // With the metric head trained on catalog + tuning photos: its validation photos were never trained on.
@@ -58,6 +80,19 @@ internal static class CalibrationPlan
             if (fit is not null)
             {
                 Report($"head (b), d={hd}", name, fit, hc, hq, hd);
+            }
+        }
+
+        // Reliability on the held-out half: pairs, mean predicted, observed, per bin.
+        foreach (var (name, quality) in tables)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{name}: held-out reliability");
+            Console.WriteLine("| predicted | pairs | mean predicted | observed |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var bin in quality.Bins.Where(b => b.Count > 0))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {bin.Lower:F1}–{bin.Upper:F1} | {bin.Count} | {bin.MeanPredicted:F3} | {bin.Observed:F3} |"));
             }
         }
     }

@@ -38,6 +38,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 
         LinearProjection? projection = null;
         IReadOnlyList<int> calibrationPhotos = photos is null ? [] : [.. Enumerable.Range(0, photos.Queries.Count)];
+        IReadOnlyList<int> heldBackItems = [];
         if (options.MetricHead is { } head)
         {
             var set = TrainingSet(catalog, d, categories, groups, photos);
@@ -49,8 +50,10 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
                     Training = trained.Projection.Training! with { PhotoSha256 = photos.Sha256 },
                 };
 
-                // The calibration must not be fitted on photos the head trained on: their cosines are flattering.
+                // The calibration must not be fitted on what the head trained on (its cosines there are flattering), but
+                // on what it held back: photos when there were enough, else catalog items.
                 calibrationPhotos = [.. trained.ValidationRows.Where(r => r >= rows.Count).Select(r => r - rows.Count)];
+                heldBackItems = [.. trained.ValidationRows.Where(r => r < rows.Count)];
                 var t = projection.Training!;
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"metric head: {projection.InputDimension} → {projection.OutputDimension}, trained on {t.CatalogItems} catalog items and {t.TrainingQueries} photos by {t.Label}; validation mAP {t.ValidationMapBefore:F3} → {t.ValidationMapAfter:F3} on {t.ValidationItems} held back (epoch {t.BestEpoch} of {t.Epochs}); {t.Seconds:F1} s."));
@@ -77,7 +80,18 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
                 };
             }
 
-            if (calibration is null && photos is not null)
+            if (calibration is null && heldBackItems.Count > 0)
+            {
+                calibration = ScoreCalibrator.FitOnQueries(searched, searchedDimension, categories, groups,
+                    [.. heldBackItems.SelectMany(r => searched.AsSpan(r * searchedDimension, searchedDimension).ToArray())],
+                    [.. heldBackItems.Select(r => categories[r])], [.. heldBackItems.Select(r => groups[r])], calibrationOptions, heldBackItems);
+            }
+
+            if (calibration is null && projection is not null)
+            {
+                notes.Add("score calibration: the metric head held back too little to fit on, so it is fitted on the catalog it trained on and will be overconfident.");
+            }
+            else if (calibration is null && photos is not null)
             {
                 notes.Add(calibrationPhotos.Count == 0
                     ? "score calibration: no training photo was held back from the metric head (it needs 20 or more), so it is fitted on the catalog alone."
@@ -221,7 +235,12 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     private static string Describe(ScoreCalibration c)
     {
         var fit = c.Fit!;
-        var source = fit.Source == "training queries" ? $"query → catalog pairs of {fit.Queries} training photos" : $"leave-one-out pairs of {fit.Queries} items";
+        var source = fit.Source switch
+        {
+            "training queries" => $"query → catalog pairs of {fit.Queries} training photos",
+            "held-back catalog items" => $"pairs of {fit.Queries} catalog items the metric head held back",
+            _ => $"leave-one-out pairs of {fit.Queries} items",
+        };
         var what = c.Label == "none"
             ? $"no usable categories or groups, so the fixed fallback {c.Kind} (midpoint {-c.B / c.A:F3})"
             : $"{c.Kind} P(same {c.Label} | cosine) on {fit.Pairs} {source} ({fit.Positives} positive), Brier {fit.Brier:F3}, ECE {fit.ExpectedCalibrationError:F3} (in-sample)";

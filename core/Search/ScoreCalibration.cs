@@ -135,8 +135,9 @@ public sealed record ScoreCalibration
 /// <param name="ExpectedCalibrationError">Pair-weighted mean |predicted − observed| over 10 equal-width bins.</param>
 /// <param name="Seconds">Time the fit took (searches included).</param>
 /// <param name="Source">
-/// What the pairs came from: <c>catalog leave-one-out</c>, or <c>training queries</c> (labelled query photos given at
-/// build time); null in indexes from before it was recorded (leave-one-out).
+/// What the pairs came from: <c>catalog leave-one-out</c>, <c>training queries</c> (labelled query photos given at
+/// build time), or <c>held-back catalog items</c> (those a metric head did not train on, against the rest); null in
+/// indexes from before it was recorded (leave-one-out).
 /// </param>
 /// <param name="PhotoSha256">With training queries: the SHA-256 of each photo's bytes, so <c>evaluate</c> leaves them out.</param>
 public sealed record CalibrationFit(

@@ -81,6 +81,10 @@ public static class ScoreCalibrator
     /// </summary>
     /// <param name="catalogVectors">Row-major, L2-normalised, as searched.</param>
     /// <param name="queryVectors">Row-major, L2-normalised, in the same space.</param>
+    /// <param name="catalogRowOfQuery">
+    /// When the queries are catalog items themselves (held back from what the vectors were learned on): each one's row,
+    /// which its own search skips. Null for photos that are not in the catalog.
+    /// </param>
     public static ScoreCalibration? FitOnQueries(
         float[] catalogVectors,
         int dimension,
@@ -89,7 +93,8 @@ public static class ScoreCalibrator
         float[] queryVectors,
         IReadOnlyList<string> queryCategories,
         IReadOnlyList<string?> queryGroups,
-        ScoreCalibratorOptions? options = null)
+        ScoreCalibratorOptions? options = null,
+        IReadOnlyList<int>? catalogRowOfQuery = null)
     {
         ArgumentNullException.ThrowIfNull(catalogVectors);
         ArgumentNullException.ThrowIfNull(categories);
@@ -106,21 +111,39 @@ public static class ScoreCalibrator
             throw new ArgumentException($"{index.Count} catalog rows and {queryCount} queries need as many categories and groups.");
         }
 
-        if (index.Count == 0 || queryCount == 0)
+        if (index.Count < 2 || queryCount == 0)
         {
             return null;
         }
 
-        var results = new NeighbourPair[queryCount][];
-        Parallel.For(0, queryCount, q =>
-        {
-            var hits = index.Search(queryVectors.AsSpan(q * dimension, dimension), Math.Min(options.K, index.Count));
-            results[q] = [.. hits.Select((h, rank) => new NeighbourPair(q, h.Row, rank, h.Score))];
-        });
-        var pairs = results.SelectMany(r => r).ToList();
         bool SameGroup(NeighbourPair p) => queryGroups[p.Query] is { } g && string.Equals(g, groups[p.Row], StringComparison.Ordinal);
         bool SameCategory(NeighbourPair p) => queryCategories[p.Query].Length > 0 && string.Equals(queryCategories[p.Query], categories[p.Row], StringComparison.OrdinalIgnoreCase);
-        return FitPairs(pairs, SameGroup, SameCategory, options, stopwatch, allowFallback: false, "training queries");
+        var source = catalogRowOfQuery is null ? "training queries" : "held-back catalog items";
+
+        // When the top k are (nearly) all relevant, or all not, look deeper (5k, then 25k) for the other kind.
+        for (var k = options.K; ; k *= 5)
+        {
+            var pairs = QueryPairs(index, queryVectors, k, catalogRowOfQuery);
+            var fit = FitPairs(pairs, SameGroup, SameCategory, options with { K = k }, stopwatch, allowFallback: false, source);
+            if (fit is not null || k >= index.Count - 1 || k >= 25 * options.K)
+            {
+                return fit;
+            }
+        }
+    }
+
+    /// <summary>Each query's top k catalog rows (its own row skipped where given).</summary>
+    private static List<NeighbourPair> QueryPairs(VectorIndex index, float[] queryVectors, int k, IReadOnlyList<int>? catalogRowOfQuery)
+    {
+        var dimension = index.Dimension;
+        var results = new NeighbourPair[queryVectors.Length / dimension][];
+        Parallel.For(0, results.Length, q =>
+        {
+            var self = catalogRowOfQuery?[q] ?? -1;
+            var hits = index.Search(queryVectors.AsSpan(q * dimension, dimension), Math.Min(k, index.Count - (self >= 0 ? 1 : 0)), self >= 0 ? row => row != self : null);
+            results[q] = [.. hits.Select((h, rank) => new NeighbourPair(q, h.Row, rank, h.Score))];
+        });
+        return [.. results.SelectMany(r => r)];
     }
 
     private static ScoreCalibration? FitPairs(

@@ -5,6 +5,7 @@ using ImageSearch.Core.Learning;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;
+using NullLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -50,5 +51,36 @@ public sealed class IndexLearningTests
         Assert.That(MetricHeadPolicy.TrainsByDefault(oneShotPerProduct, hasTrainingPhotos: true), Is.True, "photos of the products teach it");
     }
 
+    [Test]
+    public void A_head_trained_on_the_catalog_has_its_calibration_fitted_on_the_items_it_held_back()
+    {
+        var (vectors, dimension, categories) = Search.ScoreCalibratorTests.ClusteredCatalog(categories: 6, perCategory: 20, seed: 11);
+        var rows = categories.Select((category, i) => (
+            new Product($"P{i}", $"P{i}", category, null, $"p{i}.jpg", i + 2, new Dictionary<string, string>()),
+            (ReadOnlyMemory<float>)vectors.AsMemory(i * dimension, dimension))).ToList();
+        var notes = new List<string>();
+
+        var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
+            .Learn(rows, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 } }, notes, CancellationToken.None);
+
+        var held = learned.Projection!.Training!.ValidationItems;
+        Assert.That(held, Is.EqualTo(24), "a fifth of each category");
+        Assert.That(learned.Calibration!.Fit!.Source, Is.EqualTo("held-back catalog items"));
+        Assert.That(learned.Calibration.Fit.Queries, Is.EqualTo(held));
+        Assert.That(notes, Has.Some.Contains("catalog items the metric head held back"));
+    }
+
     private static ProductCatalog Catalog(string csv) => CatalogReader.Read(CatalogReaderTests.Write(csv));
+
+    /// <summary>An embedder that is never asked to embed: the learning step only needs its dimension without training photos.</summary>
+    private sealed class FixedDimension(int dimension) : IImageEmbedder
+    {
+        public int Dimension => dimension;
+
+        public EmbedderIdentity Identity => new("none", "none", dimension);
+
+        public float[] Embed(ReadOnlySpan<byte> encodedImage) => throw new NotSupportedException();
+
+        public float[][] EmbedBatch(IReadOnlyList<ReadOnlyMemory<byte>> encodedImages) => throw new NotSupportedException();
+    }
 }

@@ -52,6 +52,21 @@ public sealed class QueryCalibrationTests
         Assert.That(fit, Is.Null);
     }
 
+    [Test]
+    public void Catalog_items_used_as_queries_never_pair_with_themselves()
+    {
+        int[] held = [.. Enumerable.Range(0, Products).Where(i => i % 3 == 0)];
+        var vectors = held.SelectMany(r => Catalog.AsSpan(r * Dimension, Dimension).ToArray()).ToArray();
+
+        var fit = ScoreCalibrator.FitOnQueries(Catalog, Dimension, Categories, Groups, vectors,
+            [.. held.Select(r => Categories[r])], [.. held.Select(r => Groups[r])], catalogRowOfQuery: held)!;
+
+        Assert.That(fit.Fit!.Source, Is.EqualTo("held-back catalog items"));
+        Assert.That(fit.Fit.Pairs, Is.EqualTo(held.Length * 10));
+        Assert.That(fit.Label, Is.EqualTo("category"), "no item shares its group with another: only categories to learn");
+        Assert.That(fit.Apply(1f), Is.LessThan(0.9f), "a self-pair at cosine 1 would have taught it that 1 means certain");
+    }
+
     /// <summary>Expected calibration error of P(same product) over the top-10 pairs of <paramref name="photos"/>.</summary>
     private static double SameProductError(ScoreCalibration calibration, float[] photos, string?[] groups)
     {
