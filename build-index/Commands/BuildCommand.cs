@@ -33,6 +33,12 @@ internal static class BuildCommand
             Description = "Labelled photos of the kind shoppers send (id,category,image_path[,group], like evaluate's --queries): the metric head "
                 + "trains on them with the catalog and the score calibration is fitted on their matches. 'evaluate' then leaves these photos out.",
         };
+        var trainingHalf = new Option<string>("--training-half")
+        {
+            Description = "Which of the --training-queries to use: all, or one half of evaluate's fixed split (tuning, held-out), so a set of "
+                + "labelled photos can train on one half and be evaluated on the other.",
+            DefaultValueFactory = _ => "all",
+        };
         var metricHead = new Option<string>("--metric-head")
         {
             Description = "The learned metric head (a linear projection trained on the catalog's labels, and on --training-queries when given): "
@@ -41,7 +47,7 @@ internal static class BuildCommand
         };
         var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, trainingQueries, metricHead,
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, trainingQueries, trainingHalf, metricHead,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,7 +82,9 @@ internal static class BuildCommand
             MetricHeadOptions? head;
             try
             {
-                photos = parse.GetValue(trainingQueries) is { } file ? QuerySetReader.Read(file.FullName) : null;
+                photos = parse.GetValue(trainingQueries) is { } file
+                    ? QuerySplit.Select(QuerySetReader.Read(file.FullName), QuerySplit.Parse(parse.GetValue(trainingHalf)!))
+                    : null;
                 head = MetricHeadChoice.Parse(parse.GetValue(metricHead)!, catalog, photos);
             }
             catch (CatalogFormatException e)

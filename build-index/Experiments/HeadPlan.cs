@@ -61,15 +61,18 @@ internal static class HeadPlan
 
         if (only is null || only.Contains("whiten", StringComparison.Ordinal))
         {
-            // Whitening learned on the same vectors as (b): catalog plus tuning photos.
-            var rows = catalog.Concat(tuning.SelectMany(i => queries.AsSpan(i * data.Dimension, data.Dimension).ToArray())).ToArray();
-            var pca = VectorPostprocessor.ComputePca(rows, data.Dimension);
-            foreach (var shrinkage in new[] { 0.1f, 1f, 3f })
+            // Whitening learned on the same vectors as (a), the catalog, and as (b), catalog plus tuning photos.
+            var withPhotos = catalog.Concat(tuning.SelectMany(i => queries.AsSpan(i * data.Dimension, data.Dimension).ToArray())).ToArray();
+            foreach (var (learnedOn, rows) in new[] { ("catalog", catalog), ("catalog + tuning photos", withPhotos) })
             {
-                foreach (var dims in new int?[] { null, 256 })
+                var pca = VectorPostprocessor.ComputePca(rows, data.Dimension);
+                foreach (var shrinkage in new[] { 0.1f, 1f, 3f })
                 {
-                    var w = VectorPostprocessor.FromPca(pca, new PostprocessOptions { Shrinkage = shrinkage, Dimensions = dims });
-                    Console.WriteLine(lab.Row($"whitened on catalog + tuning photos, s={shrinkage}{(dims is null ? "" : $" d={dims}")}", w.ApplyAll(catalog), w.ApplyAll(queries), "—"));
+                    foreach (var dims in new int?[] { null, 256 })
+                    {
+                        var w = VectorPostprocessor.FromPca(pca, new PostprocessOptions { Shrinkage = shrinkage, Dimensions = dims });
+                        Console.WriteLine(lab.Row($"whitened on {learnedOn}, s={shrinkage}{(dims is null ? "" : $" d={dims}")}", w.ApplyAll(catalog), w.ApplyAll(queries), "—"));
+                    }
                 }
             }
         }

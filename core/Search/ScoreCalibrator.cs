@@ -25,7 +25,7 @@ public sealed record ScoreCalibratorOptions
     /// <summary>Fewer relevant (or irrelevant) leave-one-out pairs than this and a label is not used.</summary>
     public int MinPairsPerClass { get; init; } = 20;
 
-    /// <summary>The <c>same_product</c> cut is the lowest cosine above which leave-one-out pairs are at least this often the same group.</summary>
+    /// <summary>The <c>same_product</c> cut is the lowest cosine above which the calibration pairs (leave-one-out, or query photos against the catalog) are at least this often the same group.</summary>
     public double SameProductPrecision { get; init; } = 0.95;
 
     /// <summary>Without groups, the <c>same_product</c> cut is this percentile of each item's nearest other product's similarity.</summary>
@@ -400,7 +400,7 @@ public static class ScoreCalibrator
         if (same >= options.MinPairsPerClass && cut is { } c)
         {
             return (Math.Round(c, 6), string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"lowest cosine above which leave-one-out pairs are >= {options.SameProductPrecision:P0} the same group"));
+                $"lowest cosine above which the calibration pairs are >= {options.SameProductPrecision:P0} the same group"));
         }
 
         var crossProduct = pairs.GroupBy(p => p.Query)
