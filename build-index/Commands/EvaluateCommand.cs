@@ -31,7 +31,7 @@ internal static class EvaluateCommand
         var model = CommonOptions.Model();
         var precision = CommonOptions.Int8Kernels();
         var calibration = CommonOptions.Calibration("stored",
-            "The score calibration to report on: stored (the index's own), or refit from the index and catalog now (leave-one-out): logistic, isotonic (to compare methods without rebuilding).");
+            "The score calibration to report on: stored (the index's own), or refit from the index and catalog now (leave-one-out): logistic, isotonic (to compare methods without rebuilding; with a metric head, leave-one-out is in-sample and flatters).");
         var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
         {
             catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, half, pooling, model, precision, calibration,

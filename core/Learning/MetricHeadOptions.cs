@@ -49,10 +49,16 @@ public sealed record MetricHeadOptions
     public double ValidationShare { get; init; } = 0.2;
 
     /// <summary>Anchors per step at most (a random sample each epoch when there are more).</summary>
-    public int MaxAnchorsPerStep { get; init; } = 4096;
+    public int MaxAnchorsPerStep { get; init; } = 2048;
 
     /// <summary>Catalog items per step at most (a random sample each epoch when there are more).</summary>
-    public int MaxCandidatesPerStep { get; init; } = 8192;
+    public int MaxCandidatesPerStep { get; init; } = 4096;
+
+    /// <summary>Rows trained on at most: a larger set is sampled (every photo up to half of this, then catalog rows evenly spaced).</summary>
+    public int MaxTrainingRows { get; init; } = 20_000;
+
+    /// <summary>Validation rows scored each epoch at most (evenly spaced); the others are still kept out of training.</summary>
+    public int MaxValidationRows { get; init; } = 1_000;
 
     public int Seed { get; init; } = 8;
 }

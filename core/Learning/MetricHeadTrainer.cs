@@ -22,12 +22,35 @@ public static class MetricHeadTrainer
     private const float Beta2 = 0.999f;
     private const float Epsilon = 1e-8f;
 
-    /// <summary>Throws <see cref="ArgumentException"/> when no row has a match to learn from.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when no row has a match to learn from. A set larger than
+    /// <see cref="MetricHeadOptions.MaxTrainingRows"/> is sampled first (every photo, then catalog rows evenly spaced),
+    /// which bounds the time and memory training takes whatever the catalog's size.
+    /// </summary>
     public static TrainedMetricHead Train(MetricTrainingSet set, MetricHeadOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(set);
         options ??= new MetricHeadOptions();
-        logger ??= NullLogger.Instance;
+        if (set.Count <= options.MaxTrainingRows)
+        {
+            return TrainAll(set, options, logger ?? NullLogger.Instance, cancellationToken);
+        }
+
+        var photos = Enumerable.Range(0, set.Count).Where(i => !set.IsCatalog[i]).ToArray();
+        var catalog = Enumerable.Range(0, set.Count).Where(i => set.IsCatalog[i]).ToArray();
+        var photoRows = Spaced(photos, Math.Min(photos.Length, options.MaxTrainingRows / 2));
+        var rows = photoRows.Concat(Spaced(catalog, options.MaxTrainingRows - photoRows.Length)).Order().ToArray();
+        var subset = new MetricTrainingSet(Gather(set.Vectors, rows, set.Dimension), set.Dimension,
+            [.. rows.Select(r => set.Labels[r])], [.. rows.Select(r => set.IsCatalog[r])], set.LabelName);
+        var trained = TrainAll(subset, options, logger ?? NullLogger.Instance, cancellationToken);
+        return trained with { ValidationRows = [.. trained.ValidationRows.Select(r => rows[r])] };
+    }
+
+    private static int[] Spaced(int[] rows, int count) =>
+        count >= rows.Length ? rows : [.. Enumerable.Range(0, count).Select(i => rows[(int)((long)i * rows.Length / count)])];
+
+    private static TrainedMetricHead TrainAll(MetricTrainingSet set, MetricHeadOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         var inputs = set.Dimension;
         var n = set.Count;
@@ -44,7 +67,7 @@ public static class MetricHeadTrainer
         bool HasMatch(int i, bool isCandidate) =>
             set.Labels[i] >= 0 && labelsWithCandidates.TryGetValue(set.Labels[i], out var count) && count > (isCandidate ? 1 : 0);
         var anchors = train.Where(i => HasMatch(i, set.IsCatalog[i])).ToArray();
-        var validationAnchors = Enumerable.Range(0, n).Where(i => validation[i] && HasMatch(i, false)).ToArray();
+        var validationAnchors = Spaced([.. Enumerable.Range(0, n).Where(i => validation[i] && HasMatch(i, false))], options.MaxValidationRows);
         if (anchors.Length == 0)
         {
             throw new ArgumentException($"No training row shares its {set.LabelName} with a catalog item: there is nothing to learn.", nameof(set));

@@ -108,6 +108,23 @@ public sealed class MetricHeadTrainerTests
     }
 
     [Test]
+    public void A_set_larger_than_the_cap_is_sampled_keeping_the_photos_and_naming_validation_rows_of_the_whole_set()
+    {
+        var (catalog, labels) = Hidden(perClass: 40, seed: 7);
+        var (photos, photoLabels) = Hidden(perClass: 5, seed: 8);
+        var set = new MetricTrainingSet([.. catalog, .. photos], Dimension, [.. labels, .. photoLabels],
+            [.. labels.Select(_ => true), .. photoLabels.Select(_ => false)], "category");
+
+        var trained = MetricHeadTrainer.Train(set, new MetricHeadOptions { Dimension = 6, MaxEpochs = 3, MaxTrainingRows = 90 });
+
+        var training = trained.Projection.Training!;
+        Assert.That(training.CatalogItems + training.TrainingQueries + trained.ValidationRows.Count, Is.EqualTo(90));
+        Assert.That(training.TrainingQueries + trained.ValidationRows.Count, Is.EqualTo(photoLabels.Length), "every photo is kept");
+        Assert.That(trained.ValidationRows.All(r => r >= labels.Length && r < set.Count), Is.True, "photos, numbered in the whole set");
+        Assert.That(trained.ValidationRows, Is.Not.Empty);
+    }
+
+    [Test]
     public void A_training_set_where_nothing_matches_is_refused()
     {
         var (catalog, _) = Hidden(perClass: 2, seed: 5);
