@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeL2, parsePooling, pool, rmacRegions } from '../src/ondevice/pooling';
-import { resampleWeights, resizedSize, roundHalfEven, tensorize, type Pixels } from '../src/ondevice/preprocess';
+import { fma32, resampleWeights, resizedSize, roundHalfEven, tensorize, type Pixels } from '../src/ondevice/preprocess';
 import fixture from './fixtures/preprocessing.json';
 
 /** The synthetic photo of the fixture (its "pixel" formula), RGB or RGBA. */
@@ -42,9 +42,10 @@ describe('tensorize matches the server\'s ImageTensorizer', () => {
       expect(tensor).toHaveLength(3 * expected.crop_size * expected.crop_size);
       const sampled = Array.from(tensor).filter((_, i) => i % expected.stride === 0);
       expect(sampled).toHaveLength(expected.values.length);
-      const worst = Math.max(...sampled.map((v, i) => Math.abs(v - expected.values[i]!)));
-      // One pixel level is 1/255/std ≈ 0.017: the port agrees to a ten-thousandth of that.
-      expect(worst).toBeLessThan(2e-5);
+      // The fixture holds each float's shortest decimal: read back as a 32-bit float, it is that float exactly.
+      const worst = Math.max(...sampled.map((v, i) => Math.abs(v - Math.fround(expected.values[i]!))));
+      // Bit for bit: the int8 model turns a last-bit difference in its input into a visibly different vector.
+      expect(worst).toBe(0);
       const plane = expected.crop_size * expected.crop_size;
       for (let c = 0; c < 3; c++) {
         const sum = tensor.subarray(c * plane, (c + 1) * plane).reduce((a, b) => a + b, 0);
@@ -62,6 +63,23 @@ describe('tensorize matches the server\'s ImageTensorizer', () => {
   it('refuses pixels that do not fill the image', () => {
     const options = { resizeShortSide: 16, cropSize: 12, mean: [0, 0, 0], std: [1, 1, 1] };
     expect(() => tensorize({ data: new Uint8Array(10), width: 20, height: 20, channels: 3 }, options)).toThrow(/20x20/);
+  });
+});
+
+describe('fma32', () => {
+  it('rounds a × b + c once, as a fused multiply-add does', () => {
+    expect(fma32(3, 0.5, 0.25)).toBe(1.75);
+    expect(fma32(Math.fround(0.1), Math.fround(0.2), Math.fround(0.3))).toBe(Math.fround(Math.fround(0.1) * Math.fround(0.2) + Math.fround(0.3)));
+  });
+
+  it('gets a sum that rounds (in a double) onto a midpoint between two floats right', () => {
+    // a × b = 2^-24 (1 - 2^-36): c + a × b lies just below the midpoint 1 + 3·2^-24, where a double rounds it.
+    const a = 2 ** -24 * (1 + 2 ** -18);
+    const b = 1 - 2 ** -18;
+    const c = 1 + 2 ** -23;
+    expect(Math.fround(a * b + c)).toBe(1 + 2 ** -22);
+    expect(fma32(a, b, c)).toBe(1 + 2 ** -23);
+    expect(fma32(-a, b, -c)).toBe(-(1 + 2 ** -23));
   });
 });
 

@@ -4,6 +4,8 @@
  * a centred `cropSize` square, pixel / 255, (x − mean) / std per channel, planar NCHW float32. Like the server, only
  * the crop is ever computed: the vertical pass reads just the source rows and columns the crop needs.
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernels: every typed-array index below is within the
+   bounds computed (and checked) from the image or map size, and `?? 0` in the inner loops would hide a bug. */
 
 export interface Preprocessing {
   resizeShortSide: number;
@@ -99,10 +101,14 @@ export function tensorize(image: Pixels, options: Preprocessing, normalize = tru
   const columns = resampleWeights(width, resizedWidth, left, crop);
   const rows = resampleWeights(height, resizedHeight, top, crop);
 
-  // Vertical pass: crop rows × the source columns the crop reads, interleaved RGB floats.
+  // Vertical pass: crop rows × the source columns the crop reads, interleaved RGB floats. The arithmetic is the
+  // server's, float for float: its SIMD loop (whole blocks of 16 values) accumulates with fused multiply-adds in 32-bit
+  // floats, its scalar tail with a rounded multiply then a rounded add. Anything less exact moves an input across an
+  // int8 quantisation step now and then, and that is enough to change the int8 model's vector by about 1%.
   const x0 = columns.start[0]!;
   const x1 = columns.start[crop - 1]! + columns.count[crop - 1]!;
   const span = (x1 - x0) * 3;
+  const fused = span - (span % 16);
   const buffer = new Float32Array(crop * span);
   const stride = width * channels;
   for (let y = 0; y < crop; y++) {
@@ -112,51 +118,59 @@ export function tensorize(image: Pixels, options: Preprocessing, normalize = tru
     const out = y * span;
     for (let x = x0; x < x1; x++) {
       const pixel = x * channels;
-      const o = out + (x - x0) * 3;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let k = 0; k < taps; k++) {
-        const w = rows.weights[weightsAt + k]!;
-        const p = (first + k) * stride + pixel;
-        r += w * data[p]!;
-        g += w * data[p + 1]!;
-        b += w * data[p + 2]!;
+      for (let c = 0; c < 3; c++) {
+        const i = (x - x0) * 3 + c;
+        let sum = 0;
+        if (i < fused) {
+          for (let k = 0; k < taps; k++) sum = fma32(data[(first + k) * stride + pixel + c]!, rows.weights[weightsAt + k]!, sum);
+        } else {
+          for (let k = 0; k < taps; k++) sum = fround(sum + fround(rows.weights[weightsAt + k]! * data[(first + k) * stride + pixel + c]!));
+        }
+        buffer[out + i] = sum;
       }
-      buffer[o] = r;
-      buffer[o + 1] = g;
-      buffer[o + 2] = b;
     }
   }
 
-  // Horizontal pass: the crop's columns, clamped to 0–255, normalised and scattered into the three planes.
+  // Horizontal pass: the crop's columns (fused multiply-adds, as the server's Vector128 loop), clamped to 0–255,
+  // normalised with the server's 32-bit scale and bias, scattered into the three planes.
   const plane = crop * crop;
   const tensor = new Float32Array(3 * plane);
-  const scale = [0, 1, 2].map((c) => (normalize ? 1 / (255 * options.std[c]!) : 1));
-  const bias = [0, 1, 2].map((c) => (normalize ? -options.mean[c]! / options.std[c]! : 0));
+  const scale = [0, 1, 2].map((c) => (normalize ? fround(1 / fround(255 * fround(options.std[c]!))) : 1));
+  const bias = [0, 1, 2].map((c) => (normalize ? fround(-fround(options.mean[c]!) / fround(options.std[c]!)) : 0));
   for (let y = 0; y < crop; y++) {
     const row = y * span;
     for (let x = 0; x < crop; x++) {
       const base = row + (columns.start[x]! - x0) * 3;
       const taps = columns.count[x]!;
       const weightsAt = x * columns.taps;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let k = 0; k < taps; k++) {
-        const w = columns.weights[weightsAt + k]!;
-        const p = base + k * 3;
-        r += w * buffer[p]!;
-        g += w * buffer[p + 1]!;
-        b += w * buffer[p + 2]!;
-      }
       const i = y * crop + x;
-      tensor[i] = clamp255(r) * scale[0]! + bias[0]!;
-      tensor[plane + i] = clamp255(g) * scale[1]! + bias[1]!;
-      tensor[2 * plane + i] = clamp255(b) * scale[2]! + bias[2]!;
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let k = 0; k < taps; k++) sum = fma32(buffer[base + k * 3 + c]!, columns.weights[weightsAt + k]!, sum);
+        tensor[c * plane + i] = fma32(clamp255(sum), scale[c]!, bias[c]!);
+      }
     }
   }
   return tensor;
+}
+
+const fround = Math.fround;
+
+/**
+ * a × b + c rounded once to a 32-bit float, as a fused multiply-add does (a, b and c are 32-bit floats). The product is
+ * exact in a double; the sum may round there first, which changes the float only when it lands exactly halfway
+ * between two floats: then the sum's rounding error (TwoSum) says which way the exact value lies.
+ */
+export function fma32(a: number, b: number, c: number): number {
+  const product = a * b;
+  const sum = product + c;
+  const nearest = fround(sum);
+  const beyond = 2 * sum - nearest;
+  if (beyond === nearest || fround(beyond) !== beyond) return nearest; // not a tie
+  const shift = sum - product;
+  const error = (product - (sum - shift)) + (c - shift);
+  if (error === 0) return nearest; // a true tie: rounded to even, as the hardware does
+  return (error > 0) === (beyond > nearest) ? beyond : nearest;
 }
 
 function clamp255(value: number): number {
