@@ -3,6 +3,8 @@
  * `--feature-map`: "average", "gem-pN" (generalised mean) or "rmac" (regional max). Maps are channel-major:
  * channel c's H×W values lie contiguously. Models that pool in their graph (the default) need none of this.
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernels: every typed-array index below is within the
+   bounds computed (and checked) from the image or map size, and `?? 0` in the inner loops would hide a bug. */
 import { roundHalfEven } from './preprocess';
 
 export type Pooling = { method: 'average' } | { method: 'gem'; p: number } | { method: 'rmac' };
