@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Relative asset URLs ('./assets/...') so that one build works at / or under any sub-path.
 export default defineConfig({
   base: './',
+  // WebAssembly files are assets: the page fetches them by URL (?url); unit tests read them inline (?inline).
+  assetsInclude: ['**/*.wasm'],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -46,7 +46,9 @@ public sealed record ModelOutput(
     [property: JsonPropertyName("shape")] IReadOnlyList<int> Shape);
 
 /// <summary>
-/// Photo → tensor: EXIF orientation applied, alpha composited on white, the shorter side resized to
+/// Photo → tensor: decoded (a JPEG at the smallest of libjpeg-turbo's 1/2, 1/4 and 1/8 DCT scales whose shorter side
+/// stays at least <paramref name="JpegMinShortSide"/>, the geometry below still taken from the full size), EXIF
+/// orientation applied, alpha composited on white, the shorter side resized to
 /// <paramref name="ResizeShortSide"/> with Pillow's anti-aliased bilinear filter (the longer side rounded half to even),
 /// a centred <paramref name="CropSize"/> square (its offset rounded half to even), pixel / 255, then (x − mean) / std per
 /// RGB channel, laid out as planar NCHW float32.
@@ -62,4 +64,5 @@ public sealed record ModelPreprocessing(
     [property: JsonPropertyName("channel_order")] string ChannelOrder,
     [property: JsonPropertyName("scale")] double Scale,
     [property: JsonPropertyName("mean")] IReadOnlyList<float> Mean,
-    [property: JsonPropertyName("std")] IReadOnlyList<float> Std);
+    [property: JsonPropertyName("std")] IReadOnlyList<float> Std,
+    [property: JsonPropertyName("jpeg_min_short_side"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? JpegMinShortSide);

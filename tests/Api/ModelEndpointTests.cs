@@ -31,6 +31,7 @@ public sealed class ModelEndpointTests : ApiTestFixture
         Assert.That((preprocessing.Mean, preprocessing.Std), Is.EqualTo((imageNet.Mean, imageNet.Std)));
         Assert.That((preprocessing.Orientation, preprocessing.Alpha, preprocessing.ChannelOrder, preprocessing.ResizeFilter), Is.EqualTo(("exif", "white", "RGB", "bilinear-antialiased")));
         Assert.That(preprocessing.Scale, Is.EqualTo(1.0 / 255));
+        Assert.That(preprocessing.JpegMinShortSide, Is.EqualTo(320), "JPEGs decode at a reduced DCT scale while the shorter side stays at least 5/4 of 256");
         Assert.That((model.Normalization, model.MaxPixels, model.SearchUrl), Is.EqualTo(("l2", 40_000_000L, "/search/vector")));
         Assert.That(response.Headers.CacheControl?.NoCache, Is.True);
     }

@@ -7,8 +7,9 @@ namespace ImageSearch.Tests.Web;
 
 /// <summary>
 /// The web page's on-device mode ports the server's preprocessing (ImageTensorizer) and pooling (FeaturePooling) to
-/// TypeScript. Its Vitest tests check the port against <c>web/tests/fixtures/preprocessing.json</c>; this test checks
-/// that the fixture is what the C# code computes today, so a change on either side fails a test. To regenerate the
+/// TypeScript and decodes JPEGs with the same library (libjpeg-turbo, as WebAssembly) the way JpegDecoder does. Its
+/// Vitest tests check all three against <c>web/tests/fixtures/preprocessing.json</c>; this test checks that the
+/// fixture is what the C# code computes today, so a change on either side fails a test. To regenerate the
 /// fixture after a deliberate change: <c>IMAGESEARCH_WRITE_WEB_FIXTURES=1 dotnet test tests --filter WebPreprocessingFixture</c>.
 /// </summary>
 public sealed class WebPreprocessingFixtureTests
@@ -57,6 +58,7 @@ public sealed class WebPreprocessingFixtureTests
                 Tensor("wide-strip", 50, 21, Small(15, 10), stride: 1),
                 Tensor("imagenet-640x480", 640, 480, imageNet, stride: 97),
                 Tensor("imagenet-400x533", 400, 533, imageNet, stride: 101)),
+            ["jpeg"] = new JsonArray([.. JpegFixtures.SelectMany(name => new int?[] { null, 8, 4, 2 }.Select(min => Jpeg(name, min)))]),
             ["pooling"] = new JsonArray(
                 Pooled("average", 4, 7, 7),
                 Pooled("gem-p3", 4, 7, 7),
@@ -97,6 +99,32 @@ public sealed class WebPreprocessingFixtureTests
             ["stride"] = stride,
             ["values"] = Numbers(tensor.Where((_, i) => i % stride == 0)),
             ["sums"] = Numbers(Enumerable.Range(0, 3).Select(c => (float)tensor.AsSpan(c * plane, plane).ToArray().Sum(v => (double)v))),
+        };
+    }
+
+    /// <summary>The JPEG fixtures of the imaging tests: CMYK (Adobe), EXIF orientations 3 and 6 (4:4:4), greyscale.</summary>
+    private static readonly string[] JpegFixtures = ["cmyk_adobe.jpg", "exif3.jpg", "exif6.jpg", "gray.jpg"];
+
+    /// <summary>
+    /// A JPEG fixture (its bytes travel in the fixture) decoded by JpegDecoder: at full size, and with a shorter side
+    /// small enough to make it scale in the DCT domain by 1/2, 1/4 and 1/8 (the server asks for 320 on real photos).
+    /// </summary>
+    private static JsonObject Jpeg(string name, int? minShortSide)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Imaging", "Fixtures", name));
+        var decoder = new JpegDecoder();
+        var info = decoder.Identify(bytes);
+        using var image = decoder.Decode(bytes, new DecodeOptions { MinShortSide = minShortSide });
+        var (fullWidth, fullHeight) = ImageOrientation.UprightSize(info.Width, info.Height, info.Orientation);
+        return new JsonObject
+        {
+            ["name"] = name,
+            ["min_short_side"] = minShortSide,
+            ["file"] = Convert.ToBase64String(bytes),
+            ["full_size"] = new JsonArray(fullWidth, fullHeight),
+            ["width"] = image.Width,
+            ["height"] = image.Height,
+            ["rgb"] = Convert.ToBase64String(image.Pixels),
         };
     }
 

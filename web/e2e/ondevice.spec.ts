@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Request, type Response } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 
 /** Real query photos (one path a line, set by e2e/run.sh). */
 const photos = (process.env.E2E_QUERY_IMAGES ?? process.env.E2E_QUERY_IMAGE ?? '').split('\n').filter(Boolean);
@@ -9,16 +9,50 @@ const screenshots = 'test-results/screenshots';
 interface Result { id: string; score: number; similarity: number; same_product: boolean }
 interface Answer { results: Result[] }
 
+/** A photo to search with: a file, or bytes the test made. */
+type Photo = string | { name: string; mimeType: string; buffer: Buffer };
+
+function nameOf(photo: Photo): string {
+  return typeof photo === 'string' ? basename(photo) : photo.name;
+}
+
+/**
+ * Makes a photo in the page from real query photos: `columns` × `rows` of them, each stretched over its cell, as a
+ * JPEG (Chromium's encoder), PNG or lossy WebP; `alpha` below 1 makes a PNG with transparency.
+ */
+async function madePhoto(page: Page, name: string, sources: string[], width: number, height: number, columns: number, type: string, alpha = 1): Promise<Photo> {
+  const images = sources.map((source) => readFileSync(source).toString('base64'));
+  const encoded = await page.evaluate(async ({ images, width, height, columns, type, alpha }) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d')!;
+    context.globalAlpha = alpha;
+    const rows = Math.ceil(images.length / columns);
+    for (const [i, image] of images.entries()) {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(image), (c) => c.charCodeAt(0))]));
+      const [w, h] = [width / columns, height / rows];
+      context.drawImage(bitmap, (i % columns) * w, Math.floor(i / columns) * h, w, h);
+    }
+    const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, type, 0.9); });
+    const bytes = new Uint8Array(await blob!.arrayBuffer());
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, { images, width, height, columns, type, alpha });
+  return { name, mimeType: type, buffer: Buffer.from(encoded, 'base64') };
+}
+
 function isPost(path: string) {
   return (response: Response) => response.request().method() === 'POST' && new URL(response.url()).pathname === path;
 }
 
 /** Searches with a photo and returns the API's answer to the page's request (by photo or by vector). */
-async function search(page: Page, photo: string, path: '/search' | '/search/vector'): Promise<Answer> {
+async function search(page: Page, photo: Photo, path: '/search' | '/search/vector'): Promise<Answer> {
   const answer = page.waitForResponse(isPost(path), { timeout: 60_000 });
   await page.locator('#file-input').setInputFiles(photo);
   const response = await answer;
-  expect(response.status(), `${path} for ${basename(photo)}`).toBe(200);
+  expect(response.status(), `${path} for ${nameOf(photo)}`).toBe(200);
   const body = (await response.json()) as Answer;
   await expect(page.locator('#status')).toContainText('Showing');
   return body;
@@ -41,30 +75,51 @@ test.beforeAll(() => {
   expect(photos.length, 'E2E_QUERY_IMAGES names photos (set by e2e/run.sh)').toBeGreaterThan(0);
 });
 
+/** Searches with `photo` on the server, then on the device, and expects the same top 5 with the same cosines. */
+async function expectSameTopFive(page: Page, photo: Photo): Promise<void> {
+  await setOnDevice(page, false);
+  const server = await search(page, photo, '/search');
+  const serverShown = await shownTopFive(page);
+
+  await setOnDevice(page, true);
+  const onDevice = await search(page, photo, '/search/vector');
+  await expect(page.locator('#query-caption')).toContainText('searched on this device');
+  const onDeviceShown = await shownTopFive(page);
+
+  const name = nameOf(photo);
+  const top = (answer: Answer) => answer.results.slice(0, 5);
+  expect(top(onDevice).map((r) => r.id), `top 5 of ${name}`).toEqual(top(server).map((r) => r.id));
+  expect(onDeviceShown, `cards shown for ${name}`).toEqual(serverShown);
+  expect(onDeviceShown).toEqual(top(server).map((r) => r.id));
+  // The same pixels, the same tensor, the same model: the cosines agree to the 4 decimals the API gives.
+  for (const [i, result] of top(onDevice).entries()) {
+    expect(Math.abs(result.similarity - top(server)[i]!.similarity), `similarity of ${result.id} for ${name}`).toBeLessThanOrEqual(1e-4 + 1e-9);
+  }
+}
+
 test('on-device mode finds the same top 5 as the server for real photos', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/');
   await expect(page.locator('#categories .chip').first()).toBeVisible();
+  for (const photo of photos) await expectSameTopFive(page, photo);
+});
 
-  for (const photo of photos) {
-    await setOnDevice(page, false);
-    const server = await search(page, photo, '/search');
-    const serverShown = await shownTopFive(page);
-
-    await setOnDevice(page, true);
-    const onDevice = await search(page, photo, '/search/vector');
-    await expect(page.locator('#query-caption')).toContainText('searched on this device');
-    const onDeviceShown = await shownTopFive(page);
-
-    const name = basename(photo);
-    const top = (answer: Answer) => answer.results.slice(0, 5);
-    expect(top(onDevice).map((r) => r.id), `top 5 of ${name}`).toEqual(top(server).map((r) => r.id));
-    expect(onDeviceShown, `cards shown for ${name}`).toEqual(serverShown);
-    expect(onDeviceShown).toEqual(top(server).map((r) => r.id));
-    // The same vector up to decoding and rounding: cosines agree to a hundredth (reported: docs in web/README.md).
-    for (const [i, result] of top(onDevice).entries()) {
-      expect(Math.abs(result.similarity - top(server)[i]!.similarity), `similarity of ${result.id} for ${name}`).toBeLessThan(0.01);
-    }
+test('on-device mode decodes as the server does: large photos scaled in the DCT domain, EXIF, CMYK, PNG and WebP', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.locator('#categories .chip').first()).toBeVisible();
+  const fixtures = resolve('../tests/Imaging/Fixtures');
+  const made = [
+    // The server decodes these at 1/2, 1/4 and 1/8 of their size (its shorter side stays at least 320).
+    await madePhoto(page, 'large-1600x1200.jpg', photos.slice(0, 1), 1600, 1200, 1, 'image/jpeg'),
+    await madePhoto(page, 'large-2400x3200.jpg', photos.slice(1, 2), 2400, 3200, 1, 'image/jpeg'),
+    await madePhoto(page, 'phone-4032x3024.jpg', photos.slice(2, 3), 4032, 3024, 1, 'image/jpeg'),
+    await madePhoto(page, 'tiles-3000x2666.jpg', photos.slice(0, 6), 3000, 2666, 3, 'image/jpeg'),
+    await madePhoto(page, 'photo.png', photos.slice(3, 4), 400, 533, 1, 'image/png'),
+    await madePhoto(page, 'photo.webp', photos.slice(4, 5), 400, 533, 1, 'image/webp'),
+  ];
+  for (const photo of [...made, `${fixtures}/exif6.jpg`, `${fixtures}/exif3.jpg`, `${fixtures}/cmyk_adobe.jpg`, `${fixtures}/gray.jpg`]) {
+    await expectSameTopFive(page, photo);
   }
 });
 
@@ -87,6 +142,7 @@ test('in on-device mode no request carries the photo: only JSON with the vector 
   // Everything, the runtime and the model included, comes from our own origin: no CDN, no other host.
   expect(network.map((r) => new URL(r.url()).origin)).toEqual(network.map(() => origin));
   expect(network.some((r) => /\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(new URL(r.url()).pathname))).toBe(true);
+  expect(network.some((r) => /\/assets\/jpeg-turbo-[\w-]+\.wasm$/.test(new URL(r.url()).pathname))).toBe(true);
   expect(network.some((r) => new URL(r.url()).pathname === '/model/feature.onnx')).toBe(true);
 
   const sent = network.filter((r) => r.method() !== 'GET' && r.method() !== 'HEAD');

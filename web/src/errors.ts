@@ -1,6 +1,6 @@
 /** Maps API problems, network failures and on-device failures to plain words and what to do next. */
 import { ApiError } from './api';
-import { ImageFileError } from './ondevice/decode';
+import { ImageFileError } from './ondevice/errors';
 import { OnDeviceUnavailableError } from './ondevice/embedder';
 import { UnsupportedModelError } from './ondevice/model';
 

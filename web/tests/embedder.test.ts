@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../src/api';
 import { OnDeviceEmbedder, OnDeviceUnavailableError, type EmbedderDependencies } from '../src/ondevice/embedder';
+import { parseModelInfo } from '../src/ondevice/model';
+import { tensorize } from '../src/ondevice/preprocess';
 import type { ModelSession } from '../src/ondevice/runtime';
 import { modelDescription } from './fixtures/model';
 
@@ -21,7 +23,7 @@ function dependencies(output: { data: Float32Array; dims: number[] } = { data: F
   const run = vi.fn<ModelSession['run']>().mockResolvedValue(output);
   const deps: EmbedderDependencies = {
     createSession: vi.fn<EmbedderDependencies['createSession']>().mockResolvedValue({ run }),
-    decode: vi.fn<EmbedderDependencies['decode']>().mockResolvedValue({ data: new Uint8Array(300 * 200 * 4).fill(128), width: 300, height: 200, channels: 4 }),
+    decode: vi.fn<EmbedderDependencies['decode']>().mockResolvedValue({ pixels: { data: new Uint8Array(300 * 200 * 4).fill(128), width: 300, height: 200, channels: 4 }, fullSize: [300, 200] }),
     sha256: vi.fn<EmbedderDependencies['sha256']>().mockResolvedValue('ab'.repeat(32)),
   };
   return { deps, run };
@@ -57,13 +59,27 @@ describe('OnDeviceEmbedder', () => {
 
     const vector = await embedder.embed(new Blob(['photo']));
 
-    expect(deps.decode).toHaveBeenCalledWith(expect.any(Blob), 40000000);
+    expect(deps.decode).toHaveBeenCalledWith(expect.any(Blob), expect.objectContaining({ maxPixels: 40000000, jpegMinShortSide: 320 }));
     const [tensor, shape] = run.mock.calls[0]!;
     expect(shape).toEqual([1, 3, 224, 224]);
     expect(tensor).toHaveLength(3 * 224 * 224);
     expect(tensor[0]).toBeCloseTo((128 / 255 - 0.485) / 0.229, 5);
     expect(vector).toHaveLength(1280);
     expect(Array.from(vector.slice(0, 3))).toEqual([Math.fround(0.6), Math.fround(0.8), 0]);
+  });
+
+  it('takes the resize and crop geometry from the full size when the photo was decoded at a reduced scale', async () => {
+    const { deps, run } = dependencies();
+    // TurboJPEG's 1/2 scale of a 1201x401 photo is 601x201, whose own geometry would crop 2 pixels further left.
+    const pixels = { data: Uint8Array.from({ length: 601 * 201 * 3 }, (_, i) => (i * 37) % 251), width: 601, height: 201, channels: 3 as const };
+    vi.mocked(deps.decode).mockResolvedValue({ pixels, fullSize: [1201, 401] });
+    const options = parseModelInfo(modelDescription()).preprocessing;
+
+    await new OnDeviceEmbedder(client().client, deps).embed(new Blob(['photo']));
+
+    const [tensor] = run.mock.calls[0]!;
+    expect(tensor).toEqual(tensorize(pixels, options, true, [1201, 401]));
+    expect(tensor).not.toEqual(tensorize(pixels, options));
   });
 
   it('pools a feature-map output as the service says', async () => {

@@ -1,22 +1,17 @@
 /**
- * A photo file → upright RGBA pixels in the browser, as the server decodes it: only JPEG, PNG and still WebP
- * (recognised from the bytes, never the name or type), EXIF orientation applied, colour profiles ignored (the server
- * does not apply them either), transparency flattened on white, and the same pixel limit.
+ * A photo file → upright pixels in the browser, as the server decodes it: only JPEG, PNG and still WebP (recognised
+ * from the bytes, never the name or type). JPEGs go through the same library the server uses (libjpeg-turbo, as
+ * WebAssembly: ./jpeg.ts), so their pixels are the server's exactly, large photos' DCT downscaling included. PNG and
+ * WebP use the browser's decoder: EXIF orientation applied, colour profiles ignored (the server ignores them too),
+ * transparency flattened on white.
  */
+import { ImageFileError } from './errors';
+import { decodeJpeg } from './jpeg';
 import type { Pixels } from './preprocess';
 
-export type ImageKind = 'jpeg' | 'png' | 'webp';
+export { ImageFileError } from './errors';
 
-/** Why a file cannot be used; describeError words these like the server's 415 and 422 answers. */
-export class ImageFileError extends Error {
-  constructor(
-    readonly reason: 'unsupported' | 'corrupt' | 'too-many-pixels',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImageFileError';
-  }
-}
+export type ImageKind = 'jpeg' | 'png' | 'webp';
 
 /** The format from the first bytes (as ImageFormatDetector does), or null; animated WebP counts as unsupported. */
 export function sniffImage(head: Uint8Array): ImageKind | null {
@@ -31,12 +26,32 @@ export function sniffImage(head: Uint8Array): ImageKind | null {
   return null;
 }
 
-/** Decodes `file` to RGBA on white. Throws ImageFileError for files the server would refuse too. */
-export async function decodePhoto(file: Blob, maxPixels: number): Promise<Pixels> {
-  const kind = sniffImage(new Uint8Array(await file.slice(0, 32).arrayBuffer()));
-  if (kind === null) {
-    throw new ImageFileError('unsupported', 'The file is not a JPEG, PNG or still WebP image.');
-  }
+export interface DecodedPhoto {
+  /** Upright pixels, possibly a reduced-scale decode. */
+  pixels: Pixels;
+  /** The upright size at full resolution (the resize and crop geometry comes from it). */
+  fullSize: [number, number];
+}
+
+export interface DecodeSettings {
+  maxPixels: number;
+  /** JPEGs decode at a reduced DCT scale while their shorter side stays at least this (null: never). */
+  jpegMinShortSide: number | null;
+  /** The compiled TurboJPEG module. */
+  jpegModule: () => Promise<WebAssembly.Module>;
+}
+
+/** Decodes `file`. Throws ImageFileError for files the server would refuse too. */
+export async function decodePhoto(file: Blob, settings: DecodeSettings): Promise<DecodedPhoto> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = sniffImage(bytes.subarray(0, 32));
+  if (kind === null) throw new ImageFileError('unsupported', 'The file is not a JPEG, PNG or still WebP image.');
+  if (kind === 'jpeg') return decodeJpeg(bytes, await settings.jpegModule(), settings.maxPixels, settings.jpegMinShortSide);
+  const pixels = await decodeWithBrowser(file, kind, settings.maxPixels);
+  return { pixels, fullSize: [pixels.width, pixels.height] };
+}
+
+async function decodeWithBrowser(file: Blob, kind: ImageKind, maxPixels: number): Promise<Pixels> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -56,8 +71,7 @@ export async function decodePhoto(file: Blob, maxPixels: number): Promise<Pixels
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0);
-    const image = context.getImageData(0, 0, width, height);
-    return { data: image.data, width, height, channels: 4 };
+    return { data: context.getImageData(0, 0, width, height).data, width, height, channels: 4 };
   } finally {
     bitmap.close();
   }

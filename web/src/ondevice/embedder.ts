@@ -5,10 +5,11 @@
  * `load()` or `embed()`, once.
  */
 import type { ApiClient } from '../api';
-import { decodePhoto } from './decode';
+import { decodePhoto, type DecodedPhoto, type DecodeSettings } from './decode';
+import { jpegModule } from './jpeg-module';
 import { parseModelInfo, type ModelInfo } from './model';
 import { normalizeL2, pool } from './pooling';
-import { tensorize, type Pixels } from './preprocess';
+import { tensorize } from './preprocess';
 import type { ModelSession } from './runtime';
 
 /** The runtime could not be loaded or the model could not be fetched or run. */
@@ -22,8 +23,8 @@ export class OnDeviceUnavailableError extends Error {
 export interface EmbedderDependencies {
   /** Loads ONNX Runtime (the default imports ./runtime, a separate chunk). */
   createSession: (model: Uint8Array) => Promise<ModelSession>;
-  /** Decodes a photo to upright pixels (the default uses the browser's decoder, ./decode). */
-  decode: (file: Blob, maxPixels: number) => Promise<Pixels>;
+  /** Decodes a photo to upright pixels as the server does (./decode). */
+  decode: (file: Blob, settings: DecodeSettings) => Promise<DecodedPhoto>;
   /** SHA-256 of the model bytes as hex, or null where the browser cannot hash (crypto.subtle needs a secure context). */
   sha256: (bytes: Uint8Array<ArrayBuffer>) => Promise<string | null>;
 }
@@ -75,8 +76,8 @@ export class OnDeviceEmbedder {
   /** The L2-normalised embedding of a photo, computed here. */
   async embed(file: Blob): Promise<Float32Array> {
     const { info, session } = await this.load();
-    const pixels = await this.deps.decode(file, info.maxPixels);
-    const tensor = tensorize(pixels, info.preprocessing);
+    const { pixels, fullSize } = await this.deps.decode(file, { maxPixels: info.maxPixels, jpegMinShortSide: info.jpegMinShortSide, jpegModule });
+    const tensor = tensorize(pixels, info.preprocessing, true, fullSize);
     let output: { data: Float32Array; dims: readonly number[] };
     try {
       output = await session.run(tensor, info.inputShape);

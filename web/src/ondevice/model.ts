@@ -15,6 +15,8 @@ export interface ModelInfo {
   preprocessing: Preprocessing;
   dimension: number;
   maxPixels: number;
+  /** JPEGs decode at a reduced DCT scale while their shorter side stays at least this; null: always at full size. */
+  jpegMinShortSide: number | null;
 }
 
 /** The service describes something this page cannot reproduce (a newer service, or another kind of model). */
@@ -100,5 +102,6 @@ export function parseModelInfo(raw: unknown): ModelInfo {
     preprocessing: { resizeShortSide, cropSize, mean: numbers(pre.mean, 'mean', 3), std: numbers(pre.std, 'std', 3) },
     dimension,
     maxPixels: Number(body.max_pixels) > 0 ? Number(body.max_pixels) : Number.POSITIVE_INFINITY,
+    jpegMinShortSide: Number(pre.jpeg_min_short_side) > 0 ? Number(pre.jpeg_min_short_side) : null,
   };
 }

@@ -89,13 +89,15 @@ export function tensorLength(options: Preprocessing): number {
  * The normalised NCHW tensor of `image`. With `normalize: false` the values stay on the 0–255 scale (for tests), as
  * the server's WriteUnnormalized writes them.
  */
-export function tensorize(image: Pixels, options: Preprocessing, normalize = true): Float32Array {
+export function tensorize(image: Pixels, options: Preprocessing, normalize = true, fullSize?: readonly [number, number]): Float32Array {
   const { width, height, channels, data } = image;
   const crop = options.cropSize;
   if (!(crop > 0) || options.resizeShortSide < crop) throw new Error('cropSize must be positive and no larger than resizeShortSide.');
   if (width <= 0 || height <= 0 || data.length < width * height * channels) throw new Error(`Pixels do not hold a ${width}x${height} image.`);
 
-  const [resizedWidth, resizedHeight] = resizedSize(width, height, options.resizeShortSide);
+  // The geometry comes from the photo's full size when the pixels are a reduced decode of it (as on the server).
+  const [fullWidth, fullHeight] = fullSize ?? [width, height];
+  const [resizedWidth, resizedHeight] = resizedSize(fullWidth, fullHeight, options.resizeShortSide);
   const left = roundHalfEven((resizedWidth - crop) / 2);
   const top = roundHalfEven((resizedHeight - crop) / 2);
   const columns = resampleWeights(width, resizedWidth, left, crop);
