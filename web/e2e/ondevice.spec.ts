@@ -143,6 +143,9 @@ test('in on-device mode no request carries the photo: only JSON with the vector 
   expect(network.map((r) => new URL(r.url()).origin)).toEqual(network.map(() => origin));
   expect(network.some((r) => /\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(new URL(r.url()).pathname))).toBe(true);
   expect(network.some((r) => /\/assets\/jpeg-turbo-[\w-]+\.wasm$/.test(new URL(r.url()).pathname))).toBe(true);
+  // The 14 MB runtime travels compressed (the build writes .br and .gz copies the API serves).
+  const runtime = network.find((r) => new URL(r.url()).pathname.includes('/assets/ort-wasm-simd-threaded-'))!;
+  expect(['br', 'gzip']).toContain((await runtime.response())?.headers()['content-encoding']);
   expect(network.some((r) => new URL(r.url()).pathname === '/model/feature.onnx')).toBe(true);
 
   const sent = network.filter((r) => r.method() !== 'GET' && r.method() !== 'HEAD');
