@@ -77,12 +77,17 @@ export interface DecodedJpeg {
 export async function decodeJpeg(bytes: Uint8Array, module: WebAssembly.Module, maxPixels: number, minShortSide: number | null): Promise<DecodedJpeg> {
   const instance = await WebAssembly.instantiate(module, imports());
   const lib = instance.exports as unknown as TurboJpegExports;
+  const allocate = (size: number) => {
+    const pointer = lib.malloc(size);
+    if (pointer === 0) throw new ImageFileError('too-many-pixels', 'The photo is too large to decode in this browser.');
+    return pointer;
+  };
   try {
-    const source = lib.malloc(bytes.length);
+    const source = allocate(bytes.length);
     new Uint8Array(lib.memory.buffer, source, bytes.length).set(bytes);
     const handle = lib.tjInitDecompress();
     if (handle === 0) throw new LibJpegError('TurboJPEG could not start');
-    const header = lib.malloc(16);
+    const header = allocate(16);
     if (lib.tjDecompressHeader3(handle, source, bytes.length, header, header + 4, header + 8, header + 12) !== 0) {
       throw new ImageFileError('corrupt', 'The JPEG header is unreadable.');
     }
@@ -95,7 +100,7 @@ export async function decodeJpeg(bytes: Uint8Array, module: WebAssembly.Module, 
     const [w, h] = scaledSize(width, height, minShortSide);
     const cmyk = colorspace === TJCS_CMYK || colorspace === TJCS_YCCK;
     const channels = cmyk ? 4 : 3;
-    const destination = lib.malloc(w * h * channels);
+    const destination = allocate(w * h * channels);
     // A non-zero status without an exception is a warning: the pixels are there.
     lib.tjDecompress2(handle, source, bytes.length, destination, w, w * channels, h, cmyk ? TJPF_CMYK : TJPF_RGB, TJFLAG_LIMITSCANS);
     const decoded = new Uint8Array(lib.memory.buffer, destination, w * h * channels);
