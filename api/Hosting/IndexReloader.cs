@@ -150,10 +150,11 @@ public sealed class IndexReloader(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _refused = signature;
-            state.LastReloadFailure = e.Message;
+            // Logged before /stats shows it, so whoever sees the failure there finds it in the log too.
             logger.LogWarning(
                 "Reload refused, still serving the index built at {BuiltAt}: {Reason} (tried again when the files change)",
                 current.Index.BuiltAt, e.Message);
+            state.LastReloadFailure = e.Message;
             return false;
         }
     }
