@@ -17,6 +17,7 @@ public sealed class CatalogSearchService : IDisposable
     private readonly Dictionary<string, int> _rowOfId;
     private readonly IDisposable? _storage;
     private readonly byte[]? _imageSha256;
+    private readonly RowAttributes _rowAttributes;
 
     /// <summary>Searches an index read from index.csv exactly. Throws <see cref="IndexFormatException"/> when the index holds products the catalog does not.</summary>
     public CatalogSearchService(ProductCatalog catalog, IndexFile index)
@@ -52,6 +53,7 @@ public sealed class CatalogSearchService : IDisposable
             _rowOfId[id] = row;
         }
 
+        _rowAttributes = new RowAttributes(_productOfRow);
         Categories = [.. catalog.Products.Select(p => p.Category).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -168,9 +170,7 @@ public sealed class CatalogSearchService : IDisposable
 
         var filter = request.Filter ?? ProductFilter.None;
         var exclude = request.ExcludeId is { } id && _rowOfId.TryGetValue(id, out var excluded) ? excluded : -1;
-        Func<int, bool>? include = filter.IsEmpty && exclude < 0
-            ? null
-            : row => row != exclude && filter.Matches(_productOfRow[row]);
+        var include = _rowAttributes.Predicate(filter, exclude);
         var hits = Vectors.Search(query, request.TopK, include);
         var matches = new List<ProductMatch>(hits.Count);
         foreach (var hit in hits)
