@@ -91,13 +91,17 @@ public sealed class CatalogSearchService : IDisposable
         ArgumentNullException.ThrowIfNull(embedder);
         options ??= new IndexLoadOptions();
         logger ??= NullLogger.Instance;
+
+        // The catalog parses on one core while the metadata is read and the binary index mapped and checked on the others.
+        var reading = Task.Run(() => CatalogReader.Read(catalogPath));
         var metadata = IndexMetadata.Read(Path.GetFullPath(indexPath));
         metadata.EnsureCompatibleWith(embedder, Path.GetFullPath(indexPath));
         SearchIndexLoader.EnsureCsvBelongs(indexPath, metadata);
-        var binary = options.UseBinary ? SearchIndexLoader.TryOpenBinary(indexPath, metadata, options, logger) : null;
+        BinaryIndexFile? binary = null;
         try
         {
-            var catalog = CatalogReader.Read(catalogPath);
+            binary = options.UseBinary ? SearchIndexLoader.TryOpenBinary(indexPath, metadata, options, logger) : null;
+            var catalog = reading.GetAwaiter().GetResult();
             if (binary is not null)
             {
                 var compact = binary.Quantizer is not null && binary.Rows >= options.CompactFromRows;
