@@ -71,6 +71,7 @@ public sealed class IndexBuilder
                 var calibration = options.Calibration is null ? null : Calibrate(written, vectors, options.Calibration, notes, cancel.Token);
                 using var binary = WriteBinary(indexPath, written, vectors, options, notes, cancel.Token);
                 binary.Commit();
+                var recall = MeasureCompactRecall(indexPath, vectors, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
@@ -86,6 +87,7 @@ public sealed class IndexBuilder
                     ImageSha256 = hashes,
                     ScoreCalibration = calibration,
                     BinaryBytes = binary.Length,
+                    CompactRecallAt10 = recall,
                     BinaryChecksum = binary.Checksum.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
                 });
                 _logger.LogInformation("Wrote {IndexPath}: {Rows} rows ({Built} embedded, {Reused} reused, {Failed} failed and skipped)",
@@ -146,6 +148,41 @@ public sealed class IndexBuilder
             ? $"Wrote {BinaryIndexWriter.PathFor(indexPath)} with compact codes ({options.CoarseDimension} coarse axes) in {started.Elapsed.TotalSeconds:F1} s."
             : $"Wrote {BinaryIndexWriter.PathFor(indexPath)} (exact search: fewer than {options.CompactFromRows} rows).");
         return draft;
+    }
+
+    /// <summary>
+    /// Recall is measured, not assumed: up to 100 products, spread over the catalog, each search the compact index
+    /// for their 10 nearest other products, compared with an exact search. Null when index.bin has no compact codes.
+    /// </summary>
+    private double? MeasureCompactRecall(string indexPath, float[] vectors, List<string> notes, CancellationToken cancellationToken)
+    {
+        using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(indexPath), verifyVectors: false);
+        if (binary.Quantizer is null)
+        {
+            return null;
+        }
+
+        var compact = binary.CreateSearchIndex(new CompactSearchOptions(), compactFromRows: 0);
+        var exact = new VectorIndex(vectors, binary.Dimension);
+        var queries = Math.Min(100, binary.Rows);
+        var found = 0;
+        var expected = 0;
+        for (var i = 0; i < queries; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = (int)((long)i * binary.Rows / queries);
+            bool Others(int r) => r != row;
+            var truth = exact.Search(exact.Vector(row), 10, Others).Select(h => h.Row).ToHashSet();
+            found += compact.Search(exact.Vector(row), 10, Others).Count(h => truth.Contains(h.Row));
+            expected += truth.Count;
+        }
+
+        var recall = Math.Round(found / (double)Math.Max(1, expected), 4);
+        notes.Add(recall >= 0.99
+            ? $"Compact search recall@10 on {queries} of the catalog's own products: {recall:F4} (exact search agrees)."
+            : $"Compact search recall@10 on {queries} of the catalog's own products is only {recall:F4}: rebuild with more --coarse-dimensions, or raise ImageSearch:Index:Compact:CoarseCandidates (docs/benchmarks.md).");
+        _logger.LogInformation("{Recall}", notes[^1]);
+        return recall;
     }
 
     private static string Describe(ScoreCalibration c)

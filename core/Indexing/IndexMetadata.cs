@@ -59,6 +59,10 @@ public sealed record IndexMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BinaryChecksum { get; init; }
 
+    /// <summary>recall@10 of the compact search against exact search, measured by the build on the catalog's own products; absent without compact codes.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CompactRecallAt10 { get; init; }
+
     public static string PathFor(string indexPath) => indexPath + ".meta.json";
 
     public static IndexMetadata Read(string indexPath)

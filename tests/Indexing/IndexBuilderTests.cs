@@ -37,6 +37,7 @@ public sealed class IndexBuilderTests
 
         var metadata = IndexMetadata.Read(path);
         Assert.That(metadata.BinaryBytes, Is.EqualTo(new FileInfo(Path.Combine(folder, "index.bin")).Length));
+        Assert.That(metadata.CompactRecallAt10, expected == IndexStorage.BinaryCompact ? Is.EqualTo(1.0) : Is.Null, "measured by the build against exact search");
         using var service = CatalogSearchService.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions { CompactFromRows = compactFromRows });
         Assert.That(service.Storage, Is.EqualTo(expected));
         var query = service.VectorOf(catalog.Products[3].Id)!;
