@@ -55,6 +55,11 @@ internal static partial class SearchIndexLoader
                 row++;
             }
 
+            if (metadata.CompactRecallAt10 is < 0.99 && binary.Quantizer is not null && binary.Rows >= options.CompactFromRows)
+            {
+                LogLowRecall(logger, metadata.CompactRecallAt10.Value);
+            }
+
             return binary;
         }
         catch (IndexFormatException e)
@@ -67,6 +72,9 @@ internal static partial class SearchIndexLoader
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No binary index at {Path} for this build; reading index.csv")]
     private static partial void LogNoBinary(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The build measured the compact search's recall@10 at {Recall}: some of the best matches will be missed. Rebuild with more --coarse-dimensions or raise ImageSearch:Index:Compact:CoarseCandidates")]
+    private static partial void LogLowRecall(ILogger logger, double recall);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The binary index is not used, reading index.csv instead: {Reason}")]
     private static partial void LogBinaryRefused(ILogger logger, string reason);
