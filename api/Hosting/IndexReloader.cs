@@ -130,8 +130,14 @@ public sealed class IndexReloader(
         var current = state.Snapshot;
         try
         {
-            var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity);
-            state.Publish(snapshot);
+            var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity, settings.Index, logger);
+            var previous = state.Publish(snapshot);
+            if (previous is not null)
+            {
+                // Searches that took the old snapshot keep it alive; its file mapping goes once they are done.
+                _ = Task.Delay(settings.Reload.ReleaseDelay).ContinueWith(_ => previous.Dispose(), TaskScheduler.Default);
+            }
+
             _loaded = signature;
             _refused = null;
             Reloads++;

@@ -57,7 +57,11 @@ public sealed class SearchState : IDisposable
         return previous?.Service;
     }
 
-    public void Dispose() => Interlocked.Exchange(ref _embedder, null)?.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _embedder, null)?.Dispose();
+        Interlocked.Exchange(ref _current, null)?.Service.Dispose();
+    }
 }
 
 /// <summary>A search snapshot and when this process loaded it.</summary>

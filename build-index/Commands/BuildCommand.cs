@@ -26,9 +26,19 @@ internal static class BuildCommand
         var calibration = CommonOptions.Calibration("isotonic",
             "How the calibrated score is fitted from the catalog's own labels (leave-one-out): isotonic (default, chosen on the tuning halves) or logistic (Platt).");
         var noCalibration = new Option<bool>("--no-calibration") { Description = "Write no score calibration: searches then score by the clamped cosine." };
-        var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
+        var coarse = new Option<int>("--coarse-dimensions")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration,
+            Description = "Principal axes in index.bin's coarse codes, scanned by every search of a large catalog (docs/benchmarks.md).",
+            DefaultValueFactory = _ => new IndexBuildOptions().CoarseDimension,
+        };
+        var compactFrom = new Option<int>("--compact-from")
+        {
+            Description = "Write compact codes into index.bin from this many products on (smaller catalogs are searched exactly).",
+            DefaultValueFactory = _ => new IndexBuildOptions().CompactFromRows,
+        };
+        var command = new Command("build", "Build index.csv and index.bin from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
+        {
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +47,11 @@ internal static class BuildCommand
             if (parse.GetValue(threads) <= 0 || parse.GetValue(batch) <= 0)
             {
                 return Failure.Report("build", ExitCodes.UnusableInput, "--threads and --batch must be positive numbers.");
+            }
+
+            if (parse.GetValue(coarse) <= 0 || parse.GetValue(compactFrom) < 0)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, "--coarse-dimensions must be positive and --compact-from not negative.");
             }
 
             if (!catalogFile.Exists)
@@ -75,6 +90,8 @@ internal static class BuildCommand
                     BatchSize = parse.GetValue(batch),
                     Incremental = parse.GetValue(incremental),
                     SkipFailed = parse.GetValue(skipFailed),
+                    CoarseDimension = parse.GetValue(coarse),
+                    CompactFromRows = parse.GetValue(compactFrom),
                     Calibration = parse.GetValue(noCalibration)
                         ? null
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
