@@ -20,7 +20,7 @@ namespace ImageSearch.Bench;
 /// copies of one product are as close as real nearest neighbours are, cosine ≈ 0.8; queries are 100 real embeddings
 /// left out of the catalog).
 /// </para>
-/// <code>dotnet run --project bench -c Release -- large-catalog [--sizes 10000,100000,1000000] [--kinds random,real]</code>
+/// <code>dotnet run --project bench -c Release -- large-catalog [--sizes 10000,100000,1000000] [--kinds random,real] [--candidates 2000,200]</code>
 /// </summary>
 public static class LargeCatalogBenchmark
 {
@@ -47,7 +47,8 @@ public static class LargeCatalogBenchmark
                     Prepare(folder, kind, size);
                 }
 
-                using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, [typeof(LargeCatalogBenchmark).Assembly.Location, "large-catalog-measure", folder, kind])
+                var candidates = Option(args, "--candidates", $"{new CompactSearchOptions().CoarseCandidates},{new CompactSearchOptions().ExactCandidates}");
+                using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, [typeof(LargeCatalogBenchmark).Assembly.Location, "large-catalog-measure", folder, kind, candidates])
                 {
                     RedirectStandardOutput = true,
                 })!;
@@ -63,11 +64,12 @@ public static class LargeCatalogBenchmark
     /// In a fresh process: the index alone (mapped and checked, as the API does), then the whole service (catalog,
     /// metadata and index, through the API's loader), then searches.
     /// </summary>
-    public static int Measure(string folder, string kind)
+    public static int Measure(string folder, string kind, string candidates)
     {
         var before = Memory.Read();
         var stopwatch = Stopwatch.StartNew();
-        var options = new IndexLoadOptions();
+        var counts = candidates.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var options = new IndexLoadOptions { Compact = new CompactSearchOptions { CoarseCandidates = counts[0], ExactCandidates = counts[1] } };
         using (var binary = BinaryIndexFile.Open(Path.Combine(folder, "index.bin"), options.VerifyVectors))
         {
             GC.KeepAlive(binary.CreateSearchIndex(options.Compact, options.CompactFromRows));

@@ -6,7 +6,7 @@ using ImageSearch.Bench;
 return args switch
 {
     ["large-catalog", ..] => LargeCatalogBenchmark.Run(args),
-    ["large-catalog-measure", var folder, var kind] => LargeCatalogBenchmark.Measure(folder, kind),
+    ["large-catalog-measure", var folder, var kind, var candidates] => LargeCatalogBenchmark.Measure(folder, kind, candidates),
     _ => Run(args),
 };
 

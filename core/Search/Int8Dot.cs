@@ -18,19 +18,27 @@ internal static class Int8Dot
     public static unsafe int Dot(sbyte* codes, short* weights, int length)
     {
         var i = 0;
-        var sum = 0;
+        var sum0 = 0;
         if (Avx512BW.IsSupported && length >= 64)
         {
+            // Explicit AVX-512 intrinsics, not Vector512<T> operators: .NET reports Vector512 as not accelerated on
+            // CPUs whose AVX-512 lowers the clock (this one), and its generic operators then run 2.5x slower.
             var acc0 = Vector512<int>.Zero;
             var acc1 = Vector512<int>.Zero;
             for (; i <= length - 64; i += 64)
             {
-                var (low, high) = Vector512.Widen(Vector512.Load(codes + i));
-                acc0 += Avx512BW.MultiplyAddAdjacent(low, Vector512.Load(weights + i));
-                acc1 += Avx512BW.MultiplyAddAdjacent(high, Vector512.Load(weights + i + 32));
+                var low = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(codes + i));
+                var high = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(codes + i + 32));
+                acc0 = Avx512F.Add(acc0, Avx512BW.MultiplyAddAdjacent(low, Avx512BW.LoadVector512(weights + i)));
+                acc1 = Avx512F.Add(acc1, Avx512BW.MultiplyAddAdjacent(high, Avx512BW.LoadVector512(weights + i + 32)));
             }
 
-            sum = Vector512.Sum(acc0 + acc1);
+            var sum = Avx512F.Add(acc0, acc1);
+            var half = Avx2.Add(sum.GetLower(), sum.GetUpper());
+            var quarter = Sse2.Add(half.GetLower(), half.GetUpper());
+            quarter = Sse2.Add(quarter, Sse2.Shuffle(quarter, 0b_01_00_11_10));
+            quarter = Sse2.Add(quarter, Sse2.Shuffle(quarter, 0b_10_11_00_01));
+            sum0 = quarter.ToScalar();
         }
         else if (Avx2.IsSupported && length >= 32)
         {
@@ -43,14 +51,14 @@ internal static class Int8Dot
                 acc1 += Avx2.MultiplyAddAdjacent(high, Vector256.Load(weights + i + 16));
             }
 
-            sum = Vector256.Sum(acc0 + acc1);
+            sum0 = Vector256.Sum(acc0 + acc1);
         }
 
         for (; i < length; i++)
         {
-            sum += codes[i] * weights[i];
+            sum0 += codes[i] * weights[i];
         }
 
-        return sum;
+        return sum0;
     }
 }
