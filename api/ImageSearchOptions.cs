@@ -2,6 +2,7 @@ using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Imaging;
 using ImageSearch.Core.Inference;
+using ImageSearch.Core.Search;
 
 namespace ImageSearch.Api;
 
@@ -33,6 +34,9 @@ public sealed class ImageSearchOptions
     public long MaxPixels { get; set; } = 40_000_000;
 
     public InferenceOptions Inference { get; set; } = new();
+
+    /// <summary>How the index is loaded and searched: index.bin or index.csv, compact search from how many rows, candidates per pass.</summary>
+    public IndexLoadOptions Index { get; set; } = new();
 
     public ImageFetcherOptions Fetching { get; set; } = new();
 

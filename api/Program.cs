@@ -26,6 +26,7 @@ builder.Services.AddOptions<FormOptions>().Configure<IConfiguration>(
     (form, configuration) => form.MultipartBodyLengthLimit = MaxRequestBodyBytes(configuration));
 
 builder.Services.AddSingleton<SearchState>();
+builder.Services.AddSingleton<ServedModel>();
 builder.Services.AddSingleton<IImageFetcher>(services => new SafeImageFetcher(
     services.GetRequiredService<IOptions<ImageSearchOptions>>().Value.Fetching,
     services.GetRequiredService<ILogger<SafeImageFetcher>>()));
@@ -37,8 +38,10 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
     context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
     if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
     {
-        // Routing refuses bodies that are not forms before the endpoint runs (it sets no detail).
-        context.ProblemDetails.Detail ??= "POST /search takes multipart/form-data with a 'file' upload or an 'image_url' field.";
+        // Routing refuses bodies of another type before the endpoint runs (it sets no detail).
+        context.ProblemDetails.Detail ??= context.HttpContext.Request.Path.StartsWithSegments(VectorSearchEndpoints.Path, StringComparison.OrdinalIgnoreCase)
+            ? VectorSearchEndpoints.ExpectedBody
+            : "POST /search takes multipart/form-data with a 'file' upload or an 'image_url' field.";
     }
 
     context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
@@ -65,6 +68,8 @@ app.UseWebPage();
 
 app.MapHealthEndpoints();
 app.MapSearchEndpoints();
+app.MapVectorSearchEndpoints();
+app.MapModelEndpoints();
 app.MapProductEndpoints();
 app.MapImageEndpoints();
 

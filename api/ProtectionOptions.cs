@@ -11,6 +11,12 @@ public sealed class ReloadOptions
 
     /// <summary>How often the files' length and modification time are compared, for changes the watcher misses.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a replaced index stays open for the searches that started on it before its mapping is released
+    /// (a search that still runs then finishes safely; memory is freed when it does).
+    /// </summary>
+    public TimeSpan ReleaseDelay { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Bounds on concurrent embeddings (decode + inference) (<c>ImageSearch:Concurrency</c>).</summary>

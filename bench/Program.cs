@@ -1,4 +1,17 @@
 using BenchmarkDotNet.Running;
+using ImageSearch.Bench;
 
-// dotnet run --project bench -c Release -- --filter '*'        (all; see docs/benchmarks.md)
-BenchmarkSwitcher.FromAssembly(typeof(ImageSearch.Bench.BenchData).Assembly).Run(args, ImageSearch.Bench.BenchConfig.Create());
+// dotnet run --project bench -c Release -- --filter '*'        (BenchmarkDotNet suites; see docs/benchmarks.md)
+// dotnet run --project bench -c Release -- large-catalog        (issue 7's table: load, memory, latency, recall)
+return args switch
+{
+    ["large-catalog", ..] => LargeCatalogBenchmark.Run(args),
+    ["large-catalog-measure", var folder, var kind, var candidates] => LargeCatalogBenchmark.Measure(folder, kind, candidates),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(BenchData).Assembly).Run(args, BenchConfig.Create());
+    return 0;
+}

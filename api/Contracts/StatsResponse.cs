@@ -13,4 +13,5 @@ public sealed record StatsResponse(
     [property: JsonPropertyName("index_built_at")] DateTimeOffset IndexBuiltAt,
     [property: JsonPropertyName("catalog_changed_since_build")] bool CatalogChangedSinceBuild,
     [property: JsonPropertyName("loaded_at")] DateTimeOffset? LoadedAt,
-    [property: JsonPropertyName("last_reload_failure"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastReloadFailure = null);
+    [property: JsonPropertyName("last_reload_failure"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastReloadFailure = null,
+    [property: JsonPropertyName("index_storage")] string? IndexStorage = null);

@@ -1,3 +1,4 @@
+using ImageSearch.Core.Search;
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,6 +60,12 @@ public static class HealthEndpoints
             snapshot.Index.BuiltAt,
             snapshot.CatalogChangedSinceBuild,
             loadedAt,
-            state.LastReloadFailure));
+            state.LastReloadFailure,
+            snapshot.Storage switch
+            {
+                IndexStorage.BinaryCompact => "binary-compact",
+                IndexStorage.BinaryExact => "binary-exact",
+                _ => "csv",
+            }));
     }
 }

@@ -77,11 +77,8 @@ public static class ProductEndpoints
         var request = new SearchRequest(Parameters.TopK(topK), Parameters.Threshold(threshold), ExcludeId: id);
         var snapshot = state.Snapshot;
         _ = snapshot.Catalog.Find(id) ?? throw UnknownProduct(id);
-        var vector = snapshot.VectorOf(id);
-        if (vector.IsEmpty)
-        {
-            throw ApiProblemException.NotFound($"Product '{id}' is not in the index (its image could not be used when the index was built).");
-        }
+        var vector = snapshot.VectorOf(id)
+            ?? throw ApiProblemException.NotFound($"Product '{id}' is not in the index (its image could not be used when the index was built).");
 
         var matches = snapshot.Search(vector, request);
         return TypedResults.Ok(SearchResponse.From(matches, request.Threshold, Stopwatch.GetElapsedTime(started)));

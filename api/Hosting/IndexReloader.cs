@@ -130,8 +130,14 @@ public sealed class IndexReloader(
         var current = state.Snapshot;
         try
         {
-            var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity);
-            state.Publish(snapshot);
+            var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity, settings.Index, logger);
+            var previous = state.Publish(snapshot);
+            if (previous is not null)
+            {
+                // Searches that took the old snapshot keep it alive; its file mapping goes once they are done.
+                _ = Task.Delay(settings.Reload.ReleaseDelay).ContinueWith(_ => previous.Dispose(), TaskScheduler.Default);
+            }
+
             _loaded = signature;
             _refused = null;
             Reloads++;
@@ -150,10 +156,11 @@ public sealed class IndexReloader(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _refused = signature;
-            state.LastReloadFailure = e.Message;
+            // Logged before /stats shows it, so whoever sees the failure there finds it in the log too.
             logger.LogWarning(
                 "Reload refused, still serving the index built at {BuiltAt}: {Reason} (tried again when the files change)",
                 current.Index.BuiltAt, e.Message);
+            state.LastReloadFailure = e.Message;
             return false;
         }
     }

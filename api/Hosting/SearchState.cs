@@ -21,8 +21,11 @@ public sealed class SearchState : IDisposable
 
     public bool IndexLoaded => Volatile.Read(ref _current) is not null;
 
-    /// <summary>The embedder; throws <see cref="InvalidOperationException"/> before start-up has loaded it.</summary>
-    public IImageEmbedder Embedder => Volatile.Read(ref _embedder) ?? throw new InvalidOperationException("The model is not loaded yet.");
+    /// <summary>
+    /// The embedder (its model file, preprocessing and output are what <c>GET /model</c> describes); throws
+    /// <see cref="InvalidOperationException"/> before start-up has loaded it.
+    /// </summary>
+    public ImageEmbedder Embedder => Volatile.Read(ref _embedder) ?? throw new InvalidOperationException("The model is not loaded yet.");
 
     /// <summary>Take it once per request and use that instance throughout.</summary>
     public CatalogSearchService Snapshot => Current.Service;
@@ -54,7 +57,11 @@ public sealed class SearchState : IDisposable
         return previous?.Service;
     }
 
-    public void Dispose() => Interlocked.Exchange(ref _embedder, null)?.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _embedder, null)?.Dispose();
+        Interlocked.Exchange(ref _current, null)?.Service.Dispose();
+    }
 }
 
 /// <summary>A search snapshot and when this process loaded it.</summary>

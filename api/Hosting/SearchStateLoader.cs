@@ -27,7 +27,7 @@ public sealed class SearchStateLoader(
         {
             embedder = ImageEmbedder.Create(settings.ToEmbedderOptions(), loggerFactory);
             state.SetEmbedder(embedder);
-            snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity);
+            snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity, settings.Index, logger);
         }
         catch (Exception e) when (e is IndexFormatException or CatalogFormatException or FileNotFoundException)
         {
@@ -44,8 +44,8 @@ public sealed class SearchStateLoader(
         }
 
         logger.LogInformation(
-            "Loaded {Products} products ({Indexed} indexed, {Dimension}-d, model {ModelSha}, {Preprocessing}) in {ElapsedMs} ms",
-            snapshot.Catalog.Count, snapshot.IndexedCount, snapshot.Index.Dimension, embedder.Identity.ModelSha256[..12],
+            "Loaded {Products} products ({Indexed} indexed, {Dimension}-d, {Storage}, model {ModelSha}, {Preprocessing}) in {ElapsedMs} ms",
+            snapshot.Catalog.Count, snapshot.IndexedCount, snapshot.Index.Dimension, snapshot.Storage, embedder.Identity.ModelSha256[..12],
             embedder.Identity.Preprocessing, stopwatch.ElapsedMilliseconds);
         return Task.CompletedTask;
     }

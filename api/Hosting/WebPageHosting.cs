@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
@@ -14,6 +15,9 @@ public static class WebPageHosting
     public const string WebRootKey = "ImageSearch:WebRoot";
     public const string DefaultWebRoot = "web/dist";
 
+    /// <summary>For Vite's assets, whose names carry a hash of their content.</summary>
+    public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
+
     public static WebApplication UseWebPage(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -27,6 +31,14 @@ public static class WebPageHosting
         }
 
         var files = new PhysicalFileProvider(root);
+        var precompressed = new PrecompressedFiles(files, new FileExtensionContentTypeProvider());
+        app.Use(async (context, next) =>
+        {
+            if (!await precompressed.TryServeAsync(context))
+            {
+                await next(context);
+            }
+        });
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -35,7 +47,7 @@ public static class WebPageHosting
             {
                 // Vite's assets have a content hash in their names; index.html and config.json must be revalidated.
                 var hashed = context.Context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal);
-                context.Context.Response.Headers[HeaderNames.CacheControl] = hashed ? "public, max-age=31536000, immutable" : "no-cache";
+                context.Context.Response.Headers[HeaderNames.CacheControl] = hashed ? ImmutableCacheControl : "no-cache";
             },
         });
         logger.LogInformation("Serving the web page from {WebRoot}", root);

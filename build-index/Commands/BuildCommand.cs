@@ -45,9 +45,20 @@ internal static class BuildCommand
                 + "auto (train it when the catalog's categories or groups repeat, or with --training-queries), off, or its dimension (e.g. 256).",
             DefaultValueFactory = _ => "auto",
         };
-        var command = new Command("build", "Build index.csv from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
+        var coarse = new Option<int>("--coarse-dimensions")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, trainingQueries, trainingHalf, metricHead,
+            Description = "Principal axes in index.bin's coarse codes, scanned by every search of a large catalog (docs/benchmarks.md).",
+            DefaultValueFactory = _ => new IndexBuildOptions().CoarseDimension,
+        };
+        var compactFrom = new Option<int>("--compact-from")
+        {
+            Description = "Write compact codes into index.bin from this many products on (smaller catalogs are searched exactly).",
+            DefaultValueFactory = _ => new IndexBuildOptions().CompactFromRows,
+        };
+        var command = new Command("build", "Build index.csv and index.bin from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
+        {
+            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
+            trainingQueries, trainingHalf, metricHead,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,6 +67,11 @@ internal static class BuildCommand
             if (parse.GetValue(threads) <= 0 || parse.GetValue(batch) <= 0)
             {
                 return Failure.Report("build", ExitCodes.UnusableInput, "--threads and --batch must be positive numbers.");
+            }
+
+            if (parse.GetValue(coarse) <= 0 || parse.GetValue(compactFrom) < 0)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, "--coarse-dimensions must be positive and --compact-from not negative.");
             }
 
             if (!catalogFile.Exists)
@@ -117,6 +133,8 @@ internal static class BuildCommand
                     BatchSize = parse.GetValue(batch),
                     Incremental = parse.GetValue(incremental),
                     SkipFailed = parse.GetValue(skipFailed),
+                    CoarseDimension = parse.GetValue(coarse),
+                    CompactFromRows = parse.GetValue(compactFrom),
                     Calibration = parse.GetValue(noCalibration)
                         ? null
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },

@@ -81,7 +81,7 @@ public sealed record LinearProjection
         {
             return MeanVector.Length != InputDimension || WeightMatrix.Length != InputDimension * OutputDimension || OutputDimension <= 0
                 ? $"the projection's arrays do not match {OutputDimension}x{InputDimension}"
-                : null;
+                : OutputDimension >= InputDimension ? $"a projection makes fewer dimensions than it takes, not {OutputDimension} of {InputDimension}" : null;
         }
         catch (FormatException)
         {

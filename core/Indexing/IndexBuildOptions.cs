@@ -21,6 +21,15 @@ public sealed record IndexBuildOptions
     /// <summary>How the score calibration is fitted (see <see cref="ScoreCalibrator"/>); null builds an index without one.</summary>
     public ScoreCalibratorOptions? Calibration { get; init; } = new();
 
+    /// <summary>Axes in the coarse codes of index.bin (see <see cref="CompactVectorIndex"/>).</summary>
+    public int CoarseDimension { get; init; } = 256;
+
+    /// <summary>
+    /// index.bin carries compact codes from this many rows on; smaller catalogs are searched exactly, fast enough, and
+    /// skip the seconds that learning the principal axes costs.
+    /// </summary>
+    public int CompactFromRows { get; init; } = 20_000;
+
     /// <summary>
     /// Labelled photos of the kind shoppers send (<c>build --training-queries</c>): the metric head trains on them with
     /// the catalog, and the calibration is fitted on their matches. Their SHA-256 go into the metadata, so

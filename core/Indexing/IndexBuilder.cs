@@ -58,8 +58,7 @@ public sealed class IndexBuilder
         var writer = new IndexCsvWriter(indexPath, _embedder.Dimension);
         try
         {
-            var learn = options.Calibration is not null || options.MetricHead is not null;
-            var written = learn ? new List<(Product Product, ReadOnlyMemory<float> Vector)>(catalog.Count) : null;
+            var written = new List<(Product Product, ReadOnlyMemory<float> Vector)>(catalog.Count);
             var (built, reused, failures) = await WriteAsync(catalog, embedded.Reader, writer, written, progress, stopwatch, cancel.Token).ConfigureAwait(false);
             await Task.WhenAll(prepare, infer).ConfigureAwait(false);
             stopwatch.Stop();
@@ -68,11 +67,16 @@ public sealed class IndexBuilder
             var write = failures.Count == 0 || options.SkipFailed;
             if (write)
             {
+                var vectors = Matrix(written);
                 var learning = new IndexLearning(_embedder, _logger);
-                var learned = written is null ? null
-                    : built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options)
-                        ? learning.Reuse(previousMetadata, notes)
-                        : learning.Learn(written, options, notes, cancel.Token);
+                var learned = built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options)
+                    ? learning.Reuse(previousMetadata, vectors, notes)
+                    : learning.Learn(written, vectors, options, notes, cancel.Token);
+
+                // index.bin holds what is searched: the embeddings, or their projections when a metric head was trained.
+                using var binary = WriteBinary(indexPath, written, learned.Searched, learned.SearchedDimension, options, notes, cancel.Token);
+                binary.Commit();
+                var recall = MeasureCompactRecall(indexPath, learned.Searched, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
@@ -86,8 +90,11 @@ public sealed class IndexBuilder
                     BuildSeconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
                     IndexBytes = bytes,
                     ImageSha256 = hashes,
-                    ScoreCalibration = learned?.Calibration,
-                    Projection = learned?.Projection,
+                    ScoreCalibration = learned.Calibration,
+                    Projection = learned.Projection,
+                    BinaryBytes = binary.Length,
+                    CompactRecallAt10 = recall,
+                    BinaryChecksum = binary.Checksum.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
                 });
                 _logger.LogInformation("Wrote {IndexPath}: {Rows} rows ({Built} embedded, {Reused} reused, {Failed} failed and skipped)",
                     indexPath, metadata.RowCount, built, reused, failures.Count);
@@ -109,6 +116,67 @@ public sealed class IndexBuilder
         {
             writer.Dispose();
         }
+    }
+
+    private float[] Matrix(List<(Product Product, ReadOnlyMemory<float> Vector)> rows)
+    {
+        var dimension = _embedder.Dimension;
+        var vectors = new float[(long)rows.Count * dimension];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i].Vector.Span.CopyTo(vectors.AsSpan(i * dimension, dimension));
+        }
+
+        return vectors;
+    }
+
+    /// <summary>index.bin beside index.csv, with compact codes for large catalogs; written, not yet visible.</summary>
+    private static BinaryIndexDraft WriteBinary(string indexPath, List<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] vectors, int dimension, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = Stopwatch.StartNew();
+        var compact = rows.Count >= Math.Max(2, options.CompactFromRows) && options.CoarseDimension > 0 && options.CoarseDimension < dimension;
+        var quantizer = compact ? VectorQuantizer.Train(vectors, dimension) : null;
+        var draft = BinaryIndexWriter.Write(BinaryIndexWriter.PathFor(indexPath), [.. rows.Select(r => r.Product.Id)], vectors, dimension, quantizer, options.CoarseDimension);
+        notes.Add(compact
+            ? $"Wrote {BinaryIndexWriter.PathFor(indexPath)} with compact codes ({options.CoarseDimension} coarse axes) in {started.Elapsed.TotalSeconds:F1} s."
+            : $"Wrote {BinaryIndexWriter.PathFor(indexPath)} (exact search: fewer than {options.CompactFromRows} rows).");
+        return draft;
+    }
+
+    /// <summary>
+    /// Recall is measured, not assumed: up to 100 products, spread over the catalog, each search the compact index
+    /// for their 10 nearest other products, compared with an exact search. Null when index.bin has no compact codes.
+    /// </summary>
+    private double? MeasureCompactRecall(string indexPath, float[] vectors, List<string> notes, CancellationToken cancellationToken)
+    {
+        using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(indexPath), verifyVectors: false);
+        if (binary.Quantizer is null)
+        {
+            return null;
+        }
+
+        var compact = binary.CreateSearchIndex(new CompactSearchOptions(), compactFromRows: 0);
+        var exact = new VectorIndex(vectors, binary.Dimension);
+        var queries = Math.Min(100, binary.Rows);
+        var found = 0;
+        var expected = 0;
+        for (var i = 0; i < queries; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = (int)((long)i * binary.Rows / queries);
+            bool Others(int r) => r != row;
+            var truth = exact.Search(exact.Vector(row), 10, Others).Select(h => h.Row).ToHashSet();
+            found += compact.Search(exact.Vector(row), 10, Others).Count(h => truth.Contains(h.Row));
+            expected += truth.Count;
+        }
+
+        var recall = Math.Round(found / (double)Math.Max(1, expected), 4);
+        notes.Add(recall >= 0.99
+            ? $"Compact search recall@10 on {queries} of the catalog's own products: {recall:F4} (exact search agrees)."
+            : $"Compact search recall@10 on {queries} of the catalog's own products is only {recall:F4}: rebuild with more --coarse-dimensions, or raise ImageSearch:Index:Compact:CoarseCandidates (docs/benchmarks.md).");
+        _logger.LogInformation("{Recall}", notes[^1]);
+        return recall;
     }
 
     /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing, and its metadata.</summary>
@@ -243,7 +311,7 @@ public sealed class IndexBuilder
     }
 
     private static async Task<(int Built, int Reused, List<FailedRow> Failures)> WriteAsync(
-        ProductCatalog catalog, ChannelReader<Row> input, IndexCsvWriter writer, List<(Product Product, ReadOnlyMemory<float> Vector)>? written,
+        ProductCatalog catalog, ChannelReader<Row> input, IndexCsvWriter writer, List<(Product Product, ReadOnlyMemory<float> Vector)> written,
         IProgress<IndexBuildProgress>? progress, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var pending = new Dictionary<int, Row>();
@@ -261,7 +329,7 @@ public sealed class IndexBuilder
                 else
                 {
                     writer.WriteRow(ready.Product.Id, ready.Vector.Span, ready.ImageSha256!);
-                    written?.Add((ready.Product, ready.Vector));
+                    written.Add((ready.Product, ready.Vector));
                     _ = ready.Reused ? reused++ : built++;
                 }
 

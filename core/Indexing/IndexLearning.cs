@@ -10,8 +10,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.Core.Indexing;
 
-/// <summary>What a build learns once its vectors are written: the metric head (optional) and the score calibration.</summary>
-internal sealed record LearnedIndex(LinearProjection? Projection, ScoreCalibration? Calibration);
+/// <summary>
+/// What a build learns once its vectors are written: the metric head (optional) and the score calibration, and the
+/// vectors the search compares (the embeddings, or their projections through the head).
+/// </summary>
+internal sealed record LearnedIndex(LinearProjection? Projection, ScoreCalibration? Calibration, float[] Searched, int SearchedDimension);
 
 /// <summary>
 /// The build's learning step. With <see cref="IndexBuildOptions.TrainingQueries"/> (labelled photos of the kind shoppers
@@ -23,15 +26,10 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 {
     private const int Batch = 8;
 
-    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    /// <param name="catalog">The rows' embeddings as one row-major matrix.</param>
+    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
     {
         var d = embedder.Dimension;
-        var catalog = new float[rows.Count * d];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            rows[i].Vector.Span.CopyTo(catalog.AsSpan(i * d, d));
-        }
-
         var categories = rows.Select(r => r.Product.Category).ToArray();
         var groups = rows.Select(r => r.Product.Group).ToArray();
         var photos = options.TrainingQueries is { Count: > 0 } queries ? EmbedPhotos(queries, notes, cancellationToken) : null;
@@ -65,10 +63,10 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         }
 
         ScoreCalibration? calibration = null;
+        var searched = projection is null ? catalog : projection.ApplyAll(catalog);
+        var searchedDimension = projection?.OutputDimension ?? d;
         if (options.Calibration is { } calibrationOptions)
         {
-            var searched = projection is null ? catalog : projection.ApplyAll(catalog);
-            var searchedDimension = projection?.OutputDimension ?? d;
             if (photos is not null && calibrationPhotos.Count > 0)
             {
                 var vectors = calibrationPhotos.SelectMany(i => Searched(photos.Vectors.AsSpan(i * d, d), projection)).ToArray();
@@ -104,7 +102,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
             logger.LogInformation("{Calibration}", notes[^1]);
         }
 
-        return new LearnedIndex(projection, calibration);
+        return new LearnedIndex(projection, calibration, searched, searchedDimension);
     }
 
     /// <summary>
@@ -137,12 +135,15 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     }
 
     /// <summary>Keeps the previous index's head and calibration (see <see cref="CanReuse"/>).</summary>
-    public LearnedIndex Reuse(IndexMetadata previous, List<string> notes)
+    public LearnedIndex Reuse(IndexMetadata previous, float[] catalog, List<string> notes)
     {
         ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(catalog);
         notes.Add("--incremental: nothing changed, so the previous index's metric head and score calibration are kept.");
         logger.LogInformation("{Note}", notes[^1]);
-        return new LearnedIndex(previous.Projection, previous.ScoreCalibration);
+        return previous.Projection is { } projection
+            ? new LearnedIndex(projection, previous.ScoreCalibration, projection.ApplyAll(catalog), projection.OutputDimension)
+            : new LearnedIndex(null, previous.ScoreCalibration, catalog, embedder.Dimension);
     }
 
     /// <summary>

@@ -51,6 +51,18 @@ public sealed record IndexMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ScoreCalibration? ScoreCalibration { get; init; }
 
+    /// <summary>Length of index.bin, the binary form written beside index.csv; absent in indexes from before it existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BinaryBytes { get; init; }
+
+    /// <summary>index.bin's header checksum (CRC-32C, hex): ties the binary to this build exactly.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BinaryChecksum { get; init; }
+
+    /// <summary>recall@10 of the compact search against exact search, measured by the build on the catalog's own products; absent without compact codes.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CompactRecallAt10 { get; init; }
+
     /// <summary>
     /// The learned metric head (see docs/quality.md), applied to the stored vectors and to every query before the
     /// search; absent when none was trained, and then vectors are searched as the embedder makes them.

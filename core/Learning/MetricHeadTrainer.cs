@@ -59,6 +59,11 @@ public static class MetricHeadTrainer
             throw new ArgumentException($"{n} labels need {n} rows of {inputs} and {n} catalog flags.", nameof(set));
         }
 
+        if (options.Dimension <= 0 || options.Dimension >= inputs)
+        {
+            throw new ArgumentException($"A metric head makes fewer dimensions than the {inputs} it takes; {options.Dimension} is not.", nameof(options));
+        }
+
         var random = new Random(options.Seed);
         var validation = ChooseValidation(set, options.ValidationShare, random);
         var train = Enumerable.Range(0, n).Where(i => !validation[i]).ToArray();
@@ -74,7 +79,7 @@ public static class MetricHeadTrainer
         }
 
         // Centre on the training rows' mean; W₀ = their top principal axes (scaled by the init shrinkage).
-        var d = Math.Clamp(options.Dimension, 1, inputs);
+        var d = options.Dimension;
         var pca = PrincipalAxes.Of(Gather(set.Vectors, train, inputs), inputs, d);
         var mean = pca.Mean;
         var x = new float[n * inputs];

@@ -4,35 +4,49 @@ namespace ImageSearch.Core.Search;
 
 /// <summary>
 /// Exact cosine search over L2-normalised vectors held as one row-major matrix: every row is scored with a SIMD dot
-/// product, rows split across cores for large indexes, and the best k kept in a small heap.
+/// product, rows split across cores for large indexes, and the best k kept in a small heap. Right for catalogs up
+/// to tens of thousands of products; <see cref="CompactVectorIndex"/> takes over beyond.
 /// </summary>
-public sealed class VectorIndex
+public sealed class VectorIndex : IVectorIndex
 {
     private const int RowsPerTask = 4096;
 
-    private readonly float[] _vectors;
+    private readonly RowMatrix<float> _rows;
+    private readonly float[]? _array;
 
     public VectorIndex(float[] vectors, int dimension)
+        : this(new RowMatrix<float>(vectors ?? throw new ArgumentNullException(nameof(vectors)), CheckDimension(vectors, dimension)))
     {
-        ArgumentNullException.ThrowIfNull(vectors);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        if (vectors.Length % dimension != 0)
-        {
-            throw new ArgumentException($"{vectors.Length} components are not whole rows of {dimension}.", nameof(vectors));
-        }
+        _array = vectors;
+    }
 
-        _vectors = vectors;
-        Dimension = dimension;
-        Count = vectors.Length / dimension;
+    public VectorIndex(RowMatrix<float> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        _rows = rows;
+        Dimension = rows.Width;
+        Count = rows.Rows;
     }
 
     public int Dimension { get; }
 
     public int Count { get; }
 
-    public ReadOnlySpan<float> Vector(int row) => _vectors.AsSpan(row * Dimension, Dimension);
+    /// <summary>A row of an index made from an array (a copy for one over a mapped file).</summary>
+    public ReadOnlySpan<float> Vector(int row)
+    {
+        if (_array is not null)
+        {
+            return _array.AsSpan(row * Dimension, Dimension);
+        }
 
-    /// <summary>The <paramref name="k"/> rows most similar to <paramref name="query"/>, best first; <paramref name="include"/> filters rows.</summary>
+        var copy = new float[Dimension];
+        _rows.CopyRow(row, copy);
+        return copy;
+    }
+
+    public void CopyVector(int row, Span<float> destination) => _rows.CopyRow(row, destination);
+
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, Func<int, bool>? include = null)
     {
         if (query.Length != Dimension)
@@ -41,65 +55,59 @@ public sealed class VectorIndex
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        if (Count <= RowsPerTask)
+        using var lease = _rows.Acquire();
+        unsafe
         {
-            return Scan(query, 0, Count, k, include).ToSortedList();
-        }
-
-        var q = query.ToArray();
-        var parts = (Count + RowsPerTask - 1) / RowsPerTask;
-        var heaps = new TopK[parts];
-        Parallel.For(0, parts, part =>
-        {
-            var start = part * RowsPerTask;
-            heaps[part] = Scan(q, start, Math.Min(Count, start + RowsPerTask), k, include);
-        });
-        var merged = new TopK(k);
-        foreach (var heap in heaps)
-        {
-            foreach (var hit in heap.Items)
+            var rows = (nint)lease.Pointer;
+            if (Count <= RowsPerTask)
             {
-                merged.Offer(hit.Row, hit.Score);
+                return Scan(query, rows, 0, Count, k, include).ToSortedList();
             }
-        }
 
-        return merged.ToSortedList();
+            var q = query.ToArray();
+            var parts = (Count + RowsPerTask - 1) / RowsPerTask;
+            var heaps = new TopHits[parts];
+            Parallel.For(0, parts, part =>
+            {
+                var start = part * RowsPerTask;
+                heaps[part] = Scan(q, rows, start, Math.Min(Count, start + RowsPerTask), k, include);
+            });
+            var merged = new TopHits(k);
+            foreach (var heap in heaps)
+            {
+                foreach (var hit in heap.Items)
+                {
+                    merged.Offer(hit.Row, hit.Score);
+                }
+            }
+
+            return merged.ToSortedList();
+        }
     }
 
-    private TopK Scan(ReadOnlySpan<float> query, int start, int end, int k, Func<int, bool>? include)
+    private unsafe TopHits Scan(ReadOnlySpan<float> query, nint rows, int start, int end, int k, Func<int, bool>? include)
     {
-        var top = new TopK(k);
+        var top = new TopHits(k);
+        var dimension = Dimension;
         for (var row = start; row < end; row++)
         {
             if (include is null || include(row))
             {
-                top.Offer(row, TensorPrimitives.Dot(query, _vectors.AsSpan(row * Dimension, Dimension)));
+                top.Offer(row, TensorPrimitives.Dot(query, new ReadOnlySpan<float>((float*)rows + ((long)row * dimension), dimension)));
             }
         }
 
         return top;
     }
 
-    /// <summary>The k best (row, score) pairs seen so far: a min-heap on score.</summary>
-    private sealed class TopK(int k)
+    private static int CheckDimension(float[] vectors, int dimension)
     {
-        private readonly PriorityQueue<SearchHit, (float Score, int NegativeRow)> _heap = new(k + 1);
-
-        public IEnumerable<SearchHit> Items => _heap.UnorderedItems.Select(i => i.Element);
-
-        public void Offer(int row, float score)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (vectors.Length % dimension != 0)
         {
-            if (_heap.Count < k)
-            {
-                _heap.Enqueue(new SearchHit(row, score), (score, -row));
-            }
-            else if (_heap.TryPeek(out _, out var worst) && (score > worst.Score || (score == worst.Score && -row > worst.NegativeRow)))
-            {
-                _heap.DequeueEnqueue(new SearchHit(row, score), (score, -row));
-            }
+            throw new ArgumentException($"{vectors.Length} components are not whole rows of {dimension}.", nameof(vectors));
         }
 
-        /// <summary>Best first; equal scores in row order, so results are deterministic.</summary>
-        public List<SearchHit> ToSortedList() => [.. Items.OrderByDescending(h => h.Score).ThenBy(h => h.Row)];
+        return dimension;
     }
 }

@@ -29,6 +29,7 @@ public sealed class HealthEndpointTests : ApiTestFixture
         Assert.That((stats.ModelSha256, stats.Preprocessing, stats.Dimension), Is.EqualTo((metadata.ModelSha256, metadata.Preprocessing, 1280)));
         Assert.That(stats.IndexBuiltAt, Is.EqualTo(metadata.BuiltAt));
         Assert.That(stats.CatalogChangedSinceBuild, Is.False);
+        Assert.That(stats.IndexStorage, Is.EqualTo("binary-exact"), "the build wrote index.bin and the service mapped it");
     }
 
     [Test]

@@ -66,10 +66,15 @@ internal sealed class ReloadableCatalog
         return new ApiFactory(all);
     }
 
-    /// <summary>Deploys a build the way 'build-index build' does: the catalog, then index.csv, then its metadata, each renamed into place.</summary>
+    /// <summary>Deploys a build the way 'build-index build' does: the catalog, then index.bin, index.csv and last its metadata, each renamed into place.</summary>
     public void Deploy(Files files)
     {
         ReplaceAtomically(CatalogPath, files.Catalog);
+        if (files.Binary is not null)
+        {
+            ReplaceAtomically(Path.ChangeExtension(IndexPath, ".bin"), files.Binary);
+        }
+
         ReplaceAtomically(IndexPath, files.Index);
         ReplaceAtomically(IndexMetadata.PathFor(IndexPath), files.Metadata);
     }
@@ -144,13 +149,14 @@ internal sealed class ReloadableCatalog
         return Files.Read(folder);
     }
 
-    /// <summary>A catalog, its index and the index's metadata, as bytes.</summary>
-    internal sealed record Files(byte[] Catalog, byte[] Index, byte[] Metadata)
+    /// <summary>A catalog, its index (CSV and, when built, binary) and the index's metadata, as bytes.</summary>
+    internal sealed record Files(byte[] Catalog, byte[] Index, byte[] Metadata, byte[]? Binary)
     {
         public static Files Read(string folder) => new(
             File.ReadAllBytes(Path.Combine(folder, "products.csv")),
             File.ReadAllBytes(Path.Combine(folder, "index.csv")),
-            File.ReadAllBytes(Path.Combine(folder, "index.csv.meta.json")));
+            File.ReadAllBytes(Path.Combine(folder, "index.csv.meta.json")),
+            File.Exists(Path.Combine(folder, "index.bin")) ? File.ReadAllBytes(Path.Combine(folder, "index.bin")) : null);
 
         public int ProductCount => System.Text.Encoding.UTF8.GetString(Catalog).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
     }

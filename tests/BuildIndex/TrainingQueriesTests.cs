@@ -44,10 +44,15 @@ public sealed class TrainingQueriesTests
         var index = IndexFile.Load(_index);
         var head = index.Metadata.Projection!;
         using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
-        var service = CatalogSearchService.Load(_catalog, _index, embedder.Identity);
+        using var service = CatalogSearchService.Load(_catalog, _index, embedder.Identity);
+        using var fromCsv = CatalogSearchService.Load(_catalog, _index, embedder.Identity, new IndexLoadOptions { UseBinary = false });
         var query = embedder.Embed(File.ReadAllBytes(_photos[4]));
 
         var matches = service.Search(query, new SearchRequest(6, 0f));
+        var csvMatches = fromCsv.Search(query, new SearchRequest(6, 0f));
+
+        Assert.That((service.Storage, service.Vectors.Dimension), Is.EqualTo((IndexStorage.BinaryExact, 8)), "index.bin holds the projected vectors");
+        Assert.That(csvMatches.Select(m => m.Product.Id), Is.EqualTo(matches.Select(m => m.Product.Id)), "index.csv, projected at load, searches the same");
 
         Assert.That((head.InputDimension, head.OutputDimension, head.Training!.TrainingQueries), Is.EqualTo((1280, 8, 3)));
         Assert.That(head.Training.PhotoSha256, Has.Count.EqualTo(3));

@@ -3,6 +3,7 @@ using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Embedding;
 using ImageSearch.Tests.Fetching;
@@ -24,6 +25,24 @@ public sealed class IndexBuilderTests
 
     [OneTimeTearDown]
     public void UnloadModel() => _embedder.Dispose();
+
+    [TestCase(100_000, IndexStorage.BinaryExact)]
+    [TestCase(5, IndexStorage.BinaryCompact)]
+    public async Task Build_writes_the_binary_index_that_the_service_then_maps(int compactFromRows, IndexStorage expected)
+    {
+        var (catalog, folder) = SampleCatalog(photos: 12);
+        var path = Path.Combine(folder, "index.csv");
+
+        await _builder.BuildAsync(catalog, path, new IndexBuildOptions { CoarseDimension = 64, CompactFromRows = compactFromRows });
+
+        var metadata = IndexMetadata.Read(path);
+        Assert.That(metadata.BinaryBytes, Is.EqualTo(new FileInfo(Path.Combine(folder, "index.bin")).Length));
+        Assert.That(metadata.CompactRecallAt10, expected == IndexStorage.BinaryCompact ? Is.EqualTo(1.0) : Is.Null, "measured by the build against exact search");
+        using var service = CatalogSearchService.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions { CompactFromRows = compactFromRows });
+        Assert.That(service.Storage, Is.EqualTo(expected));
+        var query = service.VectorOf(catalog.Products[3].Id)!;
+        Assert.That(service.Search(query, new SearchRequest(1, 0f))[0].Product.Id, Is.EqualTo(catalog.Products[3].Id));
+    }
 
     [Test]
     public async Task Build_writes_every_row_in_catalog_order_with_the_embedders_vectors()

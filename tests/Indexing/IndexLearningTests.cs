@@ -61,13 +61,14 @@ public sealed class IndexLearningTests
         var notes = new List<string>();
 
         var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
-            .Learn(rows, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 } }, notes, CancellationToken.None);
+            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 } }, notes, CancellationToken.None);
 
         var held = learned.Projection!.Training!.ValidationItems;
         Assert.That(held, Is.EqualTo(24), "a fifth of each category");
         Assert.That(learned.Calibration!.Fit!.Source, Is.EqualTo("held-back catalog items"));
         Assert.That(learned.Calibration.Fit.Queries, Is.EqualTo(held));
         Assert.That(notes, Has.Some.Contains("catalog items the metric head held back"));
+        Assert.That((learned.SearchedDimension, learned.Searched.Length), Is.EqualTo((8, 8 * rows.Count)), "what index.bin stores and the search compares");
     }
 
     private static ProductCatalog Catalog(string csv) => CatalogReader.Read(CatalogReaderTests.Write(csv));

@@ -130,7 +130,9 @@ public sealed class MetricHeadTrainerTests
         var (catalog, _) = Hidden(perClass: 2, seed: 5);
         var unique = Enumerable.Range(0, catalog.Length / Dimension).ToArray();
 
-        Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, unique)), Throws.ArgumentException.With.Message.Contains("nothing to learn"));
+        Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, unique), new MetricHeadOptions { Dimension = 6 }), Throws.ArgumentException.With.Message.Contains("nothing to learn"));
+        Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, [.. unique.Select(i => i % 2)]), new MetricHeadOptions { Dimension = Dimension }),
+            Throws.ArgumentException.With.Message.Contains("fewer dimensions"), "a head that does not reduce the dimension would make a stored vector look like an embedding");
     }
 
     [Test]

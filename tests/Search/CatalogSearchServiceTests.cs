@@ -80,7 +80,7 @@ public sealed class CatalogSearchServiceTests
         var service = new CatalogSearchService(Catalog(), Index(["A", "B"], [1f, 0f, 0.8f, 0.6f]));
 
         Assert.That((service.Catalog.Count, service.IndexedCount), Is.EqualTo((5, 2)));
-        Assert.That(service.VectorOf("E").IsEmpty, Is.True);
+        Assert.That(service.VectorOf("E"), Is.Null);
         Assert.That(service.Search(Query, new SearchRequest(10, -1f)).Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B" }));
     }
 

@@ -33,14 +33,14 @@ public sealed class ProjectedSearchTests
     }
 
     [Test]
-    public void A_products_stored_vector_stays_its_embedding_so_similar_products_go_through_the_head_once()
+    public void A_products_stored_vector_is_in_the_searched_space_so_similar_products_go_through_the_head_once()
     {
         var service = Service(Head);
 
-        var stored = service.VectorOf("A").ToArray();
+        var stored = service.VectorOf("A")!;
         var similar = service.Search(stored, new SearchRequest(2, 0f));
 
-        Assert.That(stored, Is.EqualTo(Embeddings[..3]));
+        Assert.That(stored, Is.EqualTo(Head.Apply(Embeddings.AsSpan(0, 3))));
         Assert.That(similar[0].Product.Id, Is.EqualTo("A"));
         Assert.That(similar[0].Similarity, Is.EqualTo(1f).Within(1e-5f));
     }
@@ -56,9 +56,13 @@ public sealed class ProjectedSearchTests
         Assert.That(loaded.Apply(Query), Is.EqualTo(Head.Apply(Query)));
         Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Contain("\"projection\"").And.Contain("\"output_dimension\": 2"));
 
-        var wrong = LinearProjection.Create([0f, 0f], [1f, 0f, 0f, 1f], outputDimension: 2);
+        var wrong = LinearProjection.Create([0f, 0f], [1f, 0f], outputDimension: 1);
         TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: wrong);
         Assert.That(() => IndexFile.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("takes 2-d vectors, not 3-d"));
+
+        var square = LinearProjection.Create([0f, 0f, 0f], new float[9], outputDimension: 3);
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: square);
+        Assert.That(() => IndexFile.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("fewer dimensions than it takes"));
     }
 
     [Test]

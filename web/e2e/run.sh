@@ -13,15 +13,25 @@ say() { printf 'e2e: %s\n' "$*"; }
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 [[ -x $CHROMIUM ]] || { say "no $CHROMIUM (apt-get install chromium, or ./setup.sh); skipped"; exit 3; }
 
-# A real query photo: the mirror's held-out queries when present, else a catalog photo.
+# Real query photos: the mirror's held-out queries when present, else catalog photos. The mirror is found as the
+# .NET tests find it (tests/TestData.cs): IMAGESEARCH_MIRROR names it or a folder holding it as shared/.
 MIRROR=${IMAGESEARCH_MIRROR:-$ROOT/../shared}
+[[ ! -d $MIRROR/models && -d $MIRROR/shared/models ]] && MIRROR=$MIRROR/shared
 shopt -s nullglob
 queries=("$MIRROR"/datasets/clothing/queries/*.jpg)
 ((${#queries[@]})) || queries=("$ROOT"/data/images/*.jpg)
 ((${#queries[@]})) || { say "no query photo (no $MIRROR/datasets/clothing/queries, no data/images); skipped"; exit 3; }
-query=${queries[0]}
-E2E_QUERY_IMAGE=$(cd "$(dirname "$query")" && pwd)/$(basename "$query")
-export E2E_QUERY_IMAGE
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+E2E_QUERY_IMAGE=$(absolute "${queries[0]}")
+# Six photos spread over the (sorted) set, for the on-device against server comparison; one path a line.
+E2E_QUERY_IMAGES=""
+count=${#queries[@]}
+for i in 0 1 2 3 4 5; do
+  E2E_QUERY_IMAGES+="$(absolute "${queries[$((i * count / 6))]}")"$'\n'
+done
+# A catalog product's own photo (the first row's), which finds itself as the same product.
+E2E_CATALOG_IMAGE=$(absolute "$ROOT/data/$(awk -F, 'NR == 2 { print $5; exit }' "$ROOT/data/products.csv")")
+export E2E_QUERY_IMAGE E2E_QUERY_IMAGES E2E_CATALOG_IMAGE
 
 mkdir -p test-results
 say "building the page"

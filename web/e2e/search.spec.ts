@@ -104,6 +104,32 @@ test('a file that is not an image is explained in plain words', async ({ page })
   await expect(page.getByRole('alert')).toContainText('not a supported image');
 });
 
+test('a catalog product\'s own photo finds it first, marked as this very item', async ({ page }) => {
+  const photo = process.env.E2E_CATALOG_IMAGE ?? '';
+  expect(photo, 'E2E_CATALOG_IMAGE names a catalog photo (set by e2e/run.sh)').not.toBe('');
+  await page.goto('/');
+  await page.locator('#file-input').setInputFiles(photo);
+  await showResults(page);
+  const first = page.locator('#grid .card').first();
+  await expect(first.locator('.same-product')).toHaveText('Likely this very item');
+  await expect(first.locator('.score-label')).toHaveText(/\d+% match/);
+});
+
+test('a price range the wrong way round is explained beside the fields, without a search', async ({ page }) => {
+  await uploadQuery(page);
+  const searches: string[] = [];
+  page.on('request', (request) => { if (request.method() === 'POST') searches.push(request.url()); });
+  await page.getByRole('spinbutton', { name: 'From', exact: true }).fill('50');
+  await page.getByRole('spinbutton', { name: 'To', exact: true }).fill('10');
+  await expect(page.locator('#price-help')).toHaveText('"To" is below "From": no product can match.');
+  await expect(page.getByRole('spinbutton', { name: 'To', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: 'Clear the category and price filters' })).toBeVisible();
+  await page.waitForTimeout(600); // past the refetch's pause
+  expect(searches).toEqual([]);
+  await page.getByRole('button', { name: 'Clear the category and price filters' }).click();
+  await expect(page.locator('#price-help')).toBeEmpty();
+});
+
 test('screenshots at 375 px and 1280 px, light and dark', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 812 });
   await uploadQuery(page);

@@ -1,4 +1,4 @@
-/** The ImageSearch API client: search, similar products, stats; errors as RFC 9457 problem details. */
+/** The ImageSearch API client: search (by photo or by vector), similar products, stats, the model; errors as RFC 9457 problem details. */
 
 export interface SearchResult {
   id: string;
@@ -6,8 +6,12 @@ export interface SearchResult {
   category: string;
   price: number | null;
   image_src: string;
+  /** The calibrated probability, 0–1, that the product is a relevant match; what the threshold applies to. */
   score: number;
+  /** The raw cosine similarity of the embeddings. */
   similarity: number;
+  /** A near-duplicate of the query: most likely this very item. */
+  same_product?: boolean;
 }
 
 export interface SearchResponse {
@@ -108,15 +112,50 @@ export class ApiClient {
     return this.call<Stats>('/stats', { signal: signal ?? null });
   }
 
+  /**
+   * POST /search/vector: the same search with an embedding computed on this device, so no photo is sent. The
+   * components go as the shortest decimals that read back as the same 32-bit floats.
+   */
+  async searchVector(vector: Float32Array, options: SearchOptions = {}): Promise<SearchResponse> {
+    const body: Record<string, unknown> = { vector: Array.from(vector, (v) => Number(v.toPrecision(9))) };
+    if (options.topK !== undefined) body.top_k = options.topK;
+    if (options.threshold !== undefined) body.threshold = options.threshold;
+    if (options.categories?.length) body.category = [...options.categories];
+    if (options.minPrice != null) body.min_price = options.minPrice;
+    if (options.maxPrice != null) body.max_price = options.maxPrice;
+    return this.call<SearchResponse>('/search/vector', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+      signal: options.signal ?? null,
+    });
+  }
+
+  /** GET /model: the model and its preprocessing (checked by ondevice/model.ts). */
+  async model(signal?: AbortSignal): Promise<unknown> {
+    return this.call<unknown>('/model', { signal: signal ?? null });
+  }
+
+  /** The model file at an API path from GET /model. */
+  async modelFile(path: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+    const response = await this.send(path, { signal: signal ?? null, headers: { accept: 'application/octet-stream' } });
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   private async call<T>(path: string, init: RequestInit): Promise<T> {
+    const response = await this.send(path, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+    return (await response.json()) as T;
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await this.fetchImpl(this.url(path), { ...init, headers: { accept: 'application/json' } });
+      response = await this.fetchImpl(this.url(path), init);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(0, 'Network error', error instanceof Error ? error.message : String(error));
     }
     if (!response.ok) throw await problemFrom(response);
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,5 +1,8 @@
-/** Maps API problems (and network failures) to plain words and what to do next. */
+/** Maps API problems, network failures and on-device failures to plain words and what to do next. */
 import { ApiError } from './api';
+import { ImageFileError } from './ondevice/errors';
+import { OnDeviceUnavailableError } from './ondevice/embedder';
+import { UnsupportedModelError } from './ondevice/model';
 
 export interface FriendlyError {
   /** A short headline. */
@@ -10,7 +13,29 @@ export interface FriendlyError {
   detail: string;
 }
 
+const turnOff = 'Turn off "On-device" to search on the server instead (your photo is then uploaded), or try another browser.';
+
+/** On-device failures: the photo could not be read here, or the model cannot run in this browser. */
+function describeOnDevice(error: Error): FriendlyError | null {
+  if (error instanceof ImageFileError) {
+    switch (error.reason) {
+      case 'unsupported':
+        return { title: 'That file is not a supported image', message: 'Use a JPEG, PNG or WebP photo. Other files, and formats such as HEIC or GIF, cannot be searched.', detail: error.message };
+      case 'too-many-pixels':
+        return { title: 'The image has too many pixels', message: 'Resize the photo to a smaller resolution (for example 4000 pixels wide) and try again.', detail: error.message };
+      case 'corrupt':
+        return { title: 'The image could not be read', message: 'The file looks damaged or incomplete. Try another photo, or save this one again and search with the copy.', detail: error.message };
+    }
+  }
+  if (error instanceof OnDeviceUnavailableError || error instanceof UnsupportedModelError) {
+    return { title: 'On-device search is not available', message: `This browser could not run the search model. ${turnOff}`, detail: error.message };
+  }
+  return null;
+}
+
 export function describeError(error: unknown): FriendlyError {
+  const onDevice = error instanceof Error ? describeOnDevice(error) : null;
+  if (onDevice) return onDevice;
   if (!(error instanceof ApiError)) {
     return {
       title: 'Something went wrong',
@@ -60,6 +85,9 @@ export function describeError(error: unknown): FriendlyError {
         detail,
       };
     case 503:
+      if (title.includes('model file changed')) {
+        return { title: 'On-device search is not available right now', message: `The service is changing its search model. ${turnOff}`, detail };
+      }
       return { title: 'The service is busy', message: `The service is busy or still starting up. ${wait} and try again.`, detail };
     case 504:
       return { title: 'The image URL took too long', message: 'The site hosting the image answered too slowly. Try again later, or save the image and upload it.', detail };

@@ -13,6 +13,10 @@ export interface Elements {
   previewImage: HTMLImageElement;
   previewCaption: HTMLElement;
   thresholdOutput: HTMLOutputElement;
+  onDeviceToggle: HTMLInputElement;
+  onDeviceStatus: HTMLElement;
+  urlInput: HTMLInputElement;
+  urlNote: HTMLElement;
 }
 
 export interface Actions {
@@ -55,11 +59,23 @@ export class Renderer {
   render(state: AppState): View {
     const view = computeView(state.results, state.filters);
     this.el.thresholdOutput.value = `${Math.round(state.filters.threshold * 100)}%`;
+    this.renderOnDevice(state);
     this.renderQuery(state);
     this.renderCategories(state);
     this.renderError(state);
     this.renderResults(state, view);
     return view;
+  }
+
+  private renderOnDevice(state: AppState): void {
+    const { onDeviceToggle, onDeviceStatus, urlInput, urlNote } = this.el;
+    onDeviceToggle.checked = state.onDevice;
+    onDeviceStatus.textContent = state.onDevice ? state.onDeviceStatus.text : '';
+    onDeviceStatus.classList.toggle('failed', state.onDevice && state.onDeviceStatus.failed);
+    // URLs are searched on the server in either mode; in on-device mode the page says so beside the field.
+    urlNote.hidden = !state.onDevice;
+    if (state.onDevice) urlInput.setAttribute('aria-describedby', urlNote.id);
+    else urlInput.removeAttribute('aria-describedby');
   }
 
   private renderQuery(state: AppState): void {
@@ -72,7 +88,9 @@ export class Renderer {
           : [query.imageUrl, `More like: ${query.name}`];
     if (this.el.previewImage.getAttribute('src') !== src) this.el.previewImage.src = src;
     this.el.previewImage.alt = caption;
-    this.el.previewCaption.textContent = caption;
+    this.el.previewCaption.textContent = query.kind === 'file' && query.onDevice
+      ? `${caption} (searched on this device: only numbers were sent)`
+      : caption;
   }
 
   private renderCategories(state: AppState): void {
@@ -109,7 +127,7 @@ export class Renderer {
     const { grid, status, empty } = this.el;
     grid.setAttribute('aria-busy', String(state.loading));
     if (state.loading) {
-      status.textContent = 'Searching…';
+      status.textContent = state.progress ?? 'Searching…';
       empty.hidden = true;
       grid.replaceChildren(...Array.from({ length: 6 }, () => element('li', 'card skeleton')));
       grid.querySelectorAll('li').forEach((li) => { li.setAttribute('aria-hidden', 'true'); });
@@ -158,6 +176,7 @@ export class Renderer {
     const cached = this.cards.get(result.id);
     if (cached) return cached;
     const li = element('li', 'card');
+    li.dataset.id = result.id;
     const article = element('article');
     const headingId = `result-${result.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     article.setAttribute('aria-labelledby', headingId);
@@ -191,7 +210,9 @@ export class Renderer {
     more.setAttribute('aria-label', `More like this: ${result.name}`);
     more.addEventListener('click', () => { this.actions.moreLikeThis(result); });
 
-    body.append(name, meta, scoreLine, more);
+    body.append(name, meta, scoreLine);
+    if (result.same_product) body.append(element('p', 'same-product', 'Likely this very item'));
+    body.append(more);
     article.append(image, body);
     li.append(article);
     this.cards.set(result.id, li);

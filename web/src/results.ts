@@ -45,7 +45,9 @@ export function passesThreshold(score: number, threshold: number): boolean {
 }
 
 export function sortResults(results: readonly SearchResult[], order: SortOrder): SearchResult[] {
-  const byScore = (a: SearchResult, b: SearchResult) => b.score - a.score || a.id.localeCompare(b.id);
+  // Calibrated scores are a step function of the similarity, so many results share one: the service's order (by
+  // similarity) decides among them, then the id.
+  const byScore = (a: SearchResult, b: SearchResult) => b.score - a.score || b.similarity - a.similarity || a.id.localeCompare(b.id);
   if (order === 'score') return [...results].sort(byScore);
   const sign = order === 'price-asc' ? 1 : -1;
   // Products without a price go last in either direction.

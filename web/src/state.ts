@@ -3,9 +3,12 @@ import type { SearchResult } from './api';
 import type { FriendlyError } from './errors';
 import type { ViewFilters } from './results';
 
-/** What the results are like: an uploaded photo, a URL, or a catalog product ("More like this"). */
+/**
+ * What the results are like: a photo (searched on the server, or on this device when `onDevice`: then it is never
+ * uploaded, even when the search runs again with other filters), a URL, or a catalog product ("More like this").
+ */
 export type QueryState =
-  | { kind: 'file'; file: Blob; name: string; previewUrl: string }
+  | { kind: 'file'; file: Blob; name: string; previewUrl: string; onDevice: boolean }
   | { kind: 'url'; url: string }
   | { kind: 'similar'; id: string; name: string; imageUrl: string };
 
@@ -14,11 +17,17 @@ export interface AppState {
   /** Every result fetched for the query (threshold 0), best first; the view filters them locally. */
   results: SearchResult[];
   loading: boolean;
+  /** What the loading is doing (loading the on-device model, computing the embedding, searching); null: searching. */
+  progress: string | null;
   error: FriendlyError | null;
   filters: ViewFilters;
   /** The catalog's categories, from /stats. */
   categories: string[];
   tookMs: number | null;
+  /** On-device mode: photos are embedded in this browser and only the vector is sent. */
+  onDevice: boolean;
+  /** The on-device model's state in words ("Loading…", "Ready"), or an error; empty when the mode is off. */
+  onDeviceStatus: { text: string; failed: boolean };
 }
 
 /** How many results one search fetches; the threshold, sort and limit then work on these without another call. */
@@ -30,10 +39,13 @@ export function initialState(): AppState {
     query: null,
     results: [],
     loading: false,
+    progress: null,
     error: null,
     filters: { threshold: DEFAULT_THRESHOLD, categories: new Set(), minPrice: null, maxPrice: null, sort: 'score', limit: 20 },
     categories: [],
     tookMs: null,
+    onDevice: false,
+    onDeviceStatus: { text: '', failed: false },
   };
 }
 

@@ -67,6 +67,67 @@ describe('ApiClient.search', () => {
   });
 });
 
+describe('ApiClient.searchVector', () => {
+  it('posts only JSON: the vector and the options under the names POST /search uses', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(json({ results: [result('A', 0.9)], count: 1, threshold: 0, took_ms: 3 }));
+    const client = new ApiClient('http://api.test', fetchMock);
+
+    const response = await client.searchVector(new Float32Array([0.6, 0.8, 0]), {
+      topK: 50, threshold: 0, categories: ['Shoes', 'Hat'], minPrice: 5, maxPrice: null,
+    });
+
+    expect(response.results[0]?.id).toBe('A');
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('http://api.test/search/vector');
+    expect(init?.method).toBe('POST');
+    expect(new Headers(init?.headers).get('content-type')).toBe('application/json');
+    expect(new Headers(init?.headers).get('accept')).toBe('application/json');
+    expect(typeof init?.body).toBe('string');
+    expect(JSON.parse(init?.body as string)).toEqual({ vector: [0.600000024, 0.800000012, 0], top_k: 50, threshold: 0, category: ['Shoes', 'Hat'], min_price: 5 });
+  });
+
+  it('writes each component so that it reads back as the same 32-bit float', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(json({ results: [], count: 0, threshold: 0.7, took_ms: 1 }));
+    const vector = new Float32Array(1280).map((_, i) => Math.sin(i * 12.9898) * 0.1);
+
+    await new ApiClient('', fetchMock).searchVector(vector);
+
+    const sent = (JSON.parse(fetchMock.mock.calls[0]![1]?.body as string) as { vector: number[] }).vector;
+    expect(sent).toHaveLength(1280);
+    expect(Float32Array.from(sent)).toEqual(vector);
+    expect((fetchMock.mock.calls[0]![1]?.body as string).length).toBeLessThan(1280 * 14);
+  });
+
+  it('leaves out the options not given, so the service uses its defaults', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(json({ results: [], count: 0, threshold: 0.7, took_ms: 1 }));
+    await new ApiClient('', fetchMock).searchVector(new Float32Array([1]), { categories: [] });
+    expect(Object.keys(JSON.parse(fetchMock.mock.calls[0]![1]?.body as string) as object)).toEqual(['vector']);
+  });
+
+  it('turns a problem+json answer into an ApiError', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(problem(400, "Invalid parameter 'vector'", "'vector' has 3 components; this index takes 1280."));
+    await expect(new ApiClient('', fetchMock).searchVector(new Float32Array(3))).rejects.toMatchObject({ status: 400, detail: expect.stringContaining('1280') as unknown });
+  });
+});
+
+describe('ApiClient.model and modelFile', () => {
+  it('reads GET /model and downloads the model file as bytes', async () => {
+    const fetchMock = vi.fn<typeof fetch>()
+      .mockResolvedValueOnce(json({ model_sha256: 'abc' }))
+      .mockResolvedValueOnce(new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } }));
+    const client = new ApiClient('/api', fetchMock);
+
+    expect(await client.model()).toEqual({ model_sha256: 'abc' });
+    expect(Array.from(await client.modelFile('/model/feature.onnx?sha256=abc'))).toEqual([1, 2, 3]);
+    expect(fetchMock.mock.calls.map((call) => call[0])).toEqual(['/api/model', '/api/model/feature.onnx?sha256=abc']);
+  });
+
+  it('reports a model that is no longer served as an ApiError', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(problem(503, 'Model file changed', 'restart'));
+    await expect(new ApiClient('', fetchMock).modelFile('/model/feature.onnx')).rejects.toMatchObject({ status: 503, title: 'Model file changed' });
+  });
+});
+
 describe('ApiClient.similar and url', () => {
   it('asks for similar products with top_k and threshold, escaping the id', async () => {
     const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(json({ results: [], count: 0, threshold: 0, took_ms: 1 }));

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api';
 import { describeError } from '../src/errors';
+import { ImageFileError } from '../src/ondevice/decode';
+import { OnDeviceUnavailableError } from '../src/ondevice/embedder';
+import { UnsupportedModelError } from '../src/ondevice/model';
 
 const cases: [number, string, RegExp][] = [
   [0, 'Network error', /Cannot reach the search service/],
@@ -40,5 +43,23 @@ describe('describeError', () => {
 
   it('handles errors that are not from the API', () => {
     expect(describeError(new Error('boom'))).toMatchObject({ title: 'Something went wrong', detail: 'boom' });
+  });
+
+  it.each([
+    [new ImageFileError('unsupported', 'not a JPEG'), /not a supported image/],
+    [new ImageFileError('corrupt', 'broken'), /could not be read/],
+    [new ImageFileError('too-many-pixels', '9000x9000'), /too many pixels/],
+  ])('words a photo the browser cannot use like the server\'s answer (%s)', (error, expected) => {
+    expect(describeError(error).title).toMatch(expected);
+    expect(describeError(error).detail).toBe(error.message);
+  });
+
+  it('says how to go on when on-device search cannot run: turn it off (the photo is then uploaded)', () => {
+    for (const error of [new OnDeviceUnavailableError('no WebAssembly'), new UnsupportedModelError('NHWC'), new ApiError(503, 'Model file changed', '')]) {
+      const friendly = describeError(error);
+      expect(friendly.title).toMatch(/On-device search is not available/);
+      expect(friendly.message).toMatch(/Turn off "On-device"/);
+      expect(friendly.message).toMatch(/uploaded/);
+    }
   });
 });

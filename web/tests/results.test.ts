@@ -72,6 +72,16 @@ describe('sorting', () => {
     expect(sortResults([results[2]!, results[0]!, results[1]!], 'score').map((r) => r.id)).toEqual(['A', 'B', 'C']);
   });
 
+  it('keeps the service\'s order (by similarity) among results with the same calibrated score', () => {
+    const tied = [
+      { ...result('A', 0.56), similarity: 0.801 },
+      { ...result('B', 0.56), similarity: 0.812 },
+      { ...result('C', 0.61), similarity: 0.83 },
+    ];
+    expect(sortResults(tied, 'score').map((r) => r.id)).toEqual(['C', 'B', 'A']);
+    expect(computeView(tied, filters({ threshold: 0, limit: 2 })).shown.map((r) => r.id)).toEqual(['C', 'B']);
+  });
+
   it('sorts by price either way, products without a price last', () => {
     expect(sortResults(results, 'price-asc').map((r) => r.id)).toEqual(['E', 'D', 'A', 'B', 'C']);
     expect(sortResults(results, 'price-desc').map((r) => r.id)).toEqual(['B', 'A', 'D', 'E', 'C']);

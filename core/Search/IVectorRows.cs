@@ -1,0 +1,11 @@
+namespace ImageSearch.Core.Search;
+
+/// <summary>Stored float32 vectors read one row at a time (the exact rescoring of a compact search).</summary>
+public interface IVectorRows
+{
+    int Rows { get; }
+
+    int Width { get; }
+
+    void CopyRow(int row, Span<float> destination);
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Search;
+using ImageSearch.Tests.Search;
+
+namespace ImageSearch.Tests.Indexing;
+
+public sealed class BinaryIndexFileTests
+{
+    private const int Dimension = 48;
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("binary-index-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void Ids_vectors_and_codes_come_back_as_written()
+    {
+        var (path, ids, vectors) = WriteIndex(rows: 500, coarse: 12);
+
+        using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(path));
+
+        Assert.That(binary.Ids, Is.EqualTo(ids));
+        Assert.That((binary.Rows, binary.Dimension, binary.CoarseDimension), Is.EqualTo((500, Dimension, 12)));
+        var row = new float[Dimension];
+        binary.VectorRows.CopyRow(321, row);
+        Assert.That(row, Is.EqualTo(vectors.AsSpan(321 * Dimension, Dimension).ToArray()));
+        Assert.That(binary.Quantizer, Is.Not.Null);
+        Assert.That((binary.CoarseCodes!.Width, binary.ResidualCodes!.Width), Is.EqualTo((12, Dimension - 12)));
+    }
+
+    [Test]
+    public void Ids_in_any_script_survive()
+    {
+        string[] ids = ["ü-1", "商品-2", "🙂"];
+        var path = Path.Combine(_folder, "index.csv");
+        TestIndexes.Write(path, ids, SyntheticVectors.Uniform(3, Dimension, seed: 1), Dimension, binaryCoarseDimension: 0);
+
+        using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(path));
+
+        Assert.That(binary.Ids, Is.EqualTo(ids));
+        Assert.That(binary.Quantizer, Is.Null);
+    }
+
+    [TestCase("CoarseCodes")]
+    [TestCase("ResidualCodes")]
+    [TestCase("Vectors")]
+    [TestCase("Ids")]
+    public void A_flipped_byte_in_any_section_is_caught_and_named(string section)
+    {
+        var (path, _, _) = WriteIndex(rows: 300, coarse: 8);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        FlipByte(binaryPath, SectionOffset(binaryPath, Enum.Parse<BinaryIndexSection>(section)) + 5);
+
+        var error = Assert.Throws<IndexFormatException>(() => BinaryIndexFile.Open(binaryPath).Dispose());
+        Assert.That(error!.Message, Does.Contain("damaged").And.Contain(section));
+    }
+
+    [Test]
+    public void A_truncated_file_is_refused()
+    {
+        var (path, _, _) = WriteIndex(rows: 100, coarse: 8);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        using (var stream = File.OpenWrite(binaryPath))
+        {
+            stream.SetLength(stream.Length - 1000);
+        }
+
+        var error = Assert.Throws<IndexFormatException>(() => BinaryIndexFile.Open(binaryPath).Dispose());
+        Assert.That(error!.Message, Does.Contain("truncated"));
+    }
+
+    [Test]
+    public void A_file_that_is_not_a_binary_index_is_refused()
+    {
+        var path = Path.Combine(_folder, "index.bin");
+        File.WriteAllText(path, "id,v0,v1\na,0.5,0.5\n");
+
+        var error = Assert.Throws<IndexFormatException>(() => BinaryIndexFile.Open(path).Dispose());
+        Assert.That(error!.Message, Does.Contain("not an ImageSearch binary index"));
+    }
+
+    [Test]
+    public void The_search_service_maps_the_binary_and_finds_what_the_csv_finds()
+    {
+        var (path, ids, vectors) = WriteIndex(rows: 3000, coarse: 12);
+        var catalog = WriteCatalog(ids);
+        var query = vectors.AsSpan(10 * Dimension, Dimension).ToArray();
+
+        using var fromBinary = CatalogSearchService.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { CompactFromRows = 1000 });
+        using var fromCsv = CatalogSearchService.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { UseBinary = false });
+
+        Assert.That(fromBinary.Storage, Is.EqualTo(IndexStorage.BinaryCompact));
+        Assert.That(fromCsv.Storage, Is.EqualTo(IndexStorage.Csv));
+        var request = new SearchRequest(10, 0f);
+        Assert.That(fromBinary.Search(query, request).Select(m => (m.Product.Id, m.Similarity)),
+            Is.EqualTo(fromCsv.Search(query, request).Select(m => (m.Product.Id, m.Similarity))));
+        Assert.That(fromBinary.VectorOf(ids[7]), Is.EqualTo(vectors.AsSpan(7 * Dimension, Dimension).ToArray()));
+    }
+
+    [Test]
+    public void Below_the_compact_threshold_the_binary_is_searched_exactly()
+    {
+        var (path, ids, _) = WriteIndex(rows: 300, coarse: 12);
+
+        using var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+
+        Assert.That(service.Storage, Is.EqualTo(IndexStorage.BinaryExact));
+    }
+
+    [Test]
+    public void A_binary_from_another_build_is_ignored_and_the_csv_is_read()
+    {
+        var (path, ids, _) = WriteIndex(rows: 300, coarse: 12);
+        var other = Path.Combine(_folder, "other", "index.csv");
+        TestIndexes.Write(other, ids, SyntheticVectors.Uniform(300, Dimension, seed: 99), Dimension, binaryCoarseDimension: 12);
+        File.Copy(BinaryIndexWriter.PathFor(other), BinaryIndexWriter.PathFor(path), overwrite: true);
+
+        using var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+
+        Assert.That(service.Storage, Is.EqualTo(IndexStorage.Csv));
+    }
+
+    [Test]
+    public void A_search_after_the_service_is_disposed_fails_cleanly()
+    {
+        var (path, ids, vectors) = WriteIndex(rows: 300, coarse: 12);
+        var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+
+        service.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => service.Search(vectors.AsSpan(0, Dimension), new SearchRequest(5, 0f)));
+    }
+
+    private (string Path, string[] Ids, float[] Vectors) WriteIndex(int rows, int coarse)
+    {
+        var path = Path.Combine(_folder, "index.csv");
+        var ids = Enumerable.Range(0, rows).Select(i => "p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var vectors = SyntheticVectors.Clustered(rows, Dimension, clusters: 20, noise: 0.5f, seed: rows);
+        TestIndexes.Write(path, ids, vectors, Dimension, binaryCoarseDimension: coarse);
+        return (path, ids, vectors);
+    }
+
+    private string WriteCatalog(string[] ids)
+    {
+        var path = Path.Combine(_folder, "products.csv");
+        File.WriteAllLines(path, ["id,name,category,price,image_url", .. ids.Select(id => $"{id},Item {id},Things,1.00,images/{id}.jpg")]);
+        return path;
+    }
+
+    private static long SectionOffset(string path, BinaryIndexSection kind)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var count = BitConverter.ToInt32(bytes, 12);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = 64 + (i * 32);
+            if (BitConverter.ToUInt32(bytes, entry) == (uint)kind)
+            {
+                return BitConverter.ToInt64(bytes, entry + 8);
+            }
+        }
+
+        throw new AssertionException($"No {kind} section.");
+    }
+
+    private static void FlipByte(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = offset;
+        var value = stream.ReadByte();
+        stream.Position = offset;
+        stream.WriteByte((byte)(value ^ 0x40));
+    }
+}
