@@ -3,8 +3,10 @@
 # Idempotent: every step checks first, so a second run does nothing and takes well under two seconds.
 #
 #   ./setup.sh                 everything
-#   IMAGESEARCH_MIRROR=DIR     take the model (and, later, datasets) from DIR, laid out like ../shared,
+#   IMAGESEARCH_MIRROR=DIR     take the model and the sample catalog from DIR, laid out like ../shared,
 #                              instead of downloading them; SHA-256 is verified either way.
+#   IMAGESEARCH_CLOTHING_URL   without a mirror, where the clothing dataset's archive comes from (default: its
+#                              pinned commit on GitHub; file:// URLs work too).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$PWD
@@ -90,7 +92,8 @@ if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MOD
   echo "$prep_key" > "$PREPARED_MODEL.stamp"
 fi
 
-# 5. The sample catalog (1,331 CC0 clothing photos) under data/, from the mirror, checked file by file.
+# 5. The sample catalog (1,331 CC0 clothing photos) under data/, from the mirror or the upstream dataset, checked
+#    file by file.
 #    A catalog of your own in data/products.csv is left alone.
 if [[ ! -f data/products.csv ]]; then
   if [[ -n $MIRROR && -f $MIRROR/datasets/clothing/products.csv ]]; then
@@ -104,7 +107,12 @@ if [[ ! -f data/products.csv ]]; then
     mv data/products.csv.part data/products.csv
     chmod -R u+w data/products.csv data/images   # the mirror may be read-only; the copy is the owner's to edit
   else
-    say "no sample catalog: set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own data/products.csv"
+    # No mirror: the CC0 dataset at its pinned commit (its archive is kept in .cache/); the photos the manifest
+    # pins are checked one by one and products.csv is derived from them (build-index sample-catalog, data/README.md).
+    [[ -n $MIRROR ]] && say "$MIRROR/datasets/clothing/products.csv not found"
+    say "making the sample catalog from the upstream clothing dataset (${IMAGESEARCH_CLOTHING_URL:-its pinned GitHub archive})"
+    dotnet run --project build-index -c Release -- sample-catalog ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
+      || die "could not make the sample catalog (see above). Set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own catalog in data/products.csv"
   fi
 fi
 
