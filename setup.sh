@@ -134,4 +134,12 @@ else
   say "no npm: the web page (web/) is not set up; the API works without it"
 fi
 
+# 7. For the tests of the deployment files (tests/Deployment): Debian's docker-compose, which validates
+#    docker-compose.yml without a container engine and brings PyYAML for render.yaml. Nothing here runs containers.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  say "installing docker-compose (apt, to check the deployment files in the tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+fi
+
 say "ready"

@@ -9,7 +9,7 @@ namespace ImageSearch.BuildIndex.SampleCatalog;
 /// </summary>
 /// <remarks>
 /// The generator of the published catalog did not publish its palette; this one was fitted to its 1,331 names
-/// (docs/operations.md, "The sample catalog without a mirror") and reproduces all but a handful of them.
+/// (data/README.md, "The sample catalog without a mirror") and reproduces all but a handful of them.
 /// </remarks>
 public static class GarmentColour
 {
