@@ -117,7 +117,8 @@ if [[ ! -f data/products.csv ]]; then
 fi
 
 # 6. The web page (web/): its npm packages (npm ci, redone when package-lock.json changes) and Debian's Chromium
-#    for its end-to-end tests. Playwright never downloads a browser. Skipped without npm.
+#    for its end-to-end tests; the deployment checks' linter (deploy/). Playwright never downloads a browser.
+#    Skipped without npm.
 if command -v npm >/dev/null 2>&1; then
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing chromium (apt, for the web page's end-to-end tests)"
@@ -129,6 +130,13 @@ if command -v npm >/dev/null 2>&1; then
     say "installing the web page's npm packages (npm ci in web/)"
     (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$web_key" > web/node_modules/.setup-stamp
+  fi
+  # The Dockerfile linter the deployment tests run (deploy/package.json).
+  deploy_key=$(sha256_of deploy/package-lock.json)
+  if [[ ! -f deploy/node_modules/.setup-stamp || $(cat deploy/node_modules/.setup-stamp) != "$deploy_key" ]]; then
+    say "installing the deployment checks' npm packages (npm ci in deploy/)"
+    (cd deploy && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$deploy_key" > deploy/node_modules/.setup-stamp
   fi
 else
   say "no npm: the web page (web/) is not set up; the API works without it"

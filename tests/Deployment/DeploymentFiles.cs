@@ -44,7 +44,15 @@ internal static class DeploymentFiles
         return JsonNode.Parse(output)!.AsObject();
     }
 
-    private static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? stdin)
+    /// <summary>Lints a Dockerfile with dockerfile-utils (the Docker language server's checks; ./setup.sh installs it in deploy/).</summary>
+    public static (int ExitCode, string Output) LintDockerfile(string relativePath)
+    {
+        var linter = Path.Combine(Root, "deploy", "node_modules", ".bin", "dockerfile-utils");
+        Assert.That(File.Exists(linter), Is.True, $"{linter} is missing: run ./setup.sh (npm ci in deploy/).");
+        return Run(linter, ["lint", Path.Combine(Root, relativePath)], stdin: null);
+    }
+
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? stdin)
     {
         // /usr/bin first: Debian's python3 is the one with PyYAML (a pyenv shim may come earlier on PATH).
         var start = new ProcessStartInfo(File.Exists($"/usr/bin/{program}") ? $"/usr/bin/{program}" : program)

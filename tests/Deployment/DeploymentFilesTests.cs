@@ -29,6 +29,34 @@ public sealed partial class DeploymentFilesTests
         }
     }
 
+    [TestCase("deploy/api/Dockerfile")]
+    [TestCase("deploy/web/Dockerfile")]
+    public void The_Dockerfile_passes_the_linter(string dockerfile)
+    {
+        var (exitCode, output) = DeploymentFiles.LintDockerfile(dockerfile);
+
+        Assert.That(exitCode, Is.Zero, output);
+        Assert.That(output.Trim(), Is.Empty, "no warnings either");
+    }
+
+    [Test]
+    public void The_linter_does_catch_a_broken_Dockerfile()
+    {
+        var broken = Path.Combine(Path.GetTempPath(), $"imagesearch-{Guid.NewGuid():N}.Dockerfile");
+        File.WriteAllText(broken, "FROM debian:trixie-slim\nHEALTHCHECK --bogus=1 CMD true\nCOPY\n");
+        try
+        {
+            var (exitCode, output) = DeploymentFiles.LintDockerfile(Path.GetRelativePath(DeploymentFiles.Root, broken));
+
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(output, Does.Contain("Unknown flag: bogus").And.Contain("COPY requires at least two arguments"));
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
     [Test]
     public void Compose_serves_the_page_and_the_API_on_the_port_run_sh_uses()
     {
