@@ -91,6 +91,16 @@ stop_replica() { # NUMBER SIGNAL
 }
 replica_built_at() { curl -sf "http://127.0.0.1:$((base_port + $1))/stats" | sed -n 's/.*"index_built_at":"\([^"]*\)".*/\1/p'; }
 rss() { awk '/VmRSS/{printf "%.0f MiB", $2/1024}' "/proc/${replica_pid[$1]}/status"; }
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { # PID...: user + system CPU time so far, in clock ticks (nginx: its master's workers too)
+    local total=0 pid
+    for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    echo "$total"
+}
+nginx_cpu_ticks() { # of this script's nginx workers
+    local workers; mapfile -t workers < <(pgrep -P "$(cat "$work/nginx.pid")")
+    cpu_ticks "${workers[@]}"
+}
 
 # --- nginx in front: an upstream of the given replicas ("2:down" would drain replica 2), the shared proxy settings.
 mkdir -p "$work/nginx-tmp"
@@ -147,12 +157,19 @@ LUA
 failures=0
 report() { # NAME: the wrk summary lines that matter; counts errors
     grep -E "Requests/sec|requests in|Latency  |^ +(50|90|99)%|Non-2xx|Socket errors" "$work/$1.txt" | sed 's/^/   /'
+    [[ -f $work/$1.cpu ]] && cat "$work/$1.cpu"
     if grep -qE "Non-2xx|Socket errors" "$work/$1.txt"; then echo "   -> errors in $1"; return 1; fi
     return 0
 }
-load() { # NAME wrk-options...: a timed run through nginx
+load() { # NAME wrk-options...: a timed run through nginx, with the CPU time the replicas and nginx spent on it
     local name=$1; shift
+    local replicas_before nginx_before requests
+    replicas_before=$(cpu_ticks "${replica_pid[@]}"); nginx_before=$(nginx_cpu_ticks)
     wrk -t2 -c"$clients" --latency -s "$work/search.lua" "$@" "$lb/search" > "$work/$name.txt"
+    requests=$(awk '/requests in/{print $1}' "$work/$name.txt")
+    awk -v r="$(( $(cpu_ticks "${replica_pid[@]}") - replicas_before ))" -v n="$(( $(nginx_cpu_ticks) - nginx_before ))" \
+        -v hz="$ticks" -v q="$requests" 'BEGIN { if (q > 0) printf "   CPU per search: API %.1f ms (%.0f searches/s per busy core), nginx %.2f ms\n", 1000 * r / hz / q, q * hz / r, 1000 * n / hz / q }' \
+        > "$work/$name.cpu"
 }
 load_start() { # NAME: a run that lasts until load_stop (wrk prints its summary on SIGINT)
     : > "$work/nginx-access.log"   # nginx appends (O_APPEND): the truncated log starts over
