@@ -59,6 +59,7 @@ trap cleanup EXIT
 # --- The shared, read-only index: version 1 is the current one; version 2 the same catalog rebuilt (new build time).
 mkdir -p "$work/index-v1" "$work/index-v2"
 cp data/index.csv data/index.csv.meta.json "$work/index-v1/"
+if [[ -f data/index.bin ]]; then cp data/index.bin "$work/index-v1/"; fi
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build build-index -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 cp "$work"/index-v1/* "$work/index-v2/"
