@@ -10,17 +10,24 @@ namespace ImageSearch.BuildIndex.Commands;
 /// </summary>
 internal static class SampleCatalogCommand
 {
-    /// <summary>The CC0 clothing dataset at the commit the sample was drawn from.</summary>
+    /// <summary>
+    /// The CC0 clothing dataset at the commit the sample was drawn from. The mirror's README gives its first eight
+    /// digits (7ed86a9c); the full hash is the one a published preparation report of the same dataset names.
+    /// </summary>
     public const string UpstreamCommit = "7ed86a9cc56763b6acb35e41cb35184e43a5d218";
 
-    public static readonly Uri DefaultSource = new($"https://github.com/alexeygrigorev/clothing-dataset/archive/{UpstreamCommit}.zip");
+    /// <summary>GitHub's archive of that commit, by full hash, then by the short hash GitHub also resolves.</summary>
+    public static readonly IReadOnlyList<Uri> DefaultSources =
+    [
+        new($"https://github.com/alexeygrigorev/clothing-dataset/archive/{UpstreamCommit}.zip"),
+        new($"https://github.com/alexeygrigorev/clothing-dataset/archive/{UpstreamCommit[..8]}.zip"),
+    ];
 
     public static Command Create()
     {
-        var source = new Option<Uri>("--source")
+        var source = new Option<Uri?>("--source")
         {
-            Description = "The dataset's archive: an http(s) or file:// URL laid out like GitHub's archive of the repository.",
-            DefaultValueFactory = _ => DefaultSource,
+            Description = "The dataset's archive: an http(s) or file:// URL laid out like GitHub's archive of the repository (default: the pinned commit on GitHub).",
             CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) ? uri : ParseError(result),
         };
         var archive = new Option<FileInfo>("--archive")
@@ -50,7 +57,8 @@ internal static class SampleCatalogCommand
                 var pinned = SampleCatalogManifest.Read(parse.GetRequiredValue(manifest).FullName);
                 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
                 var archivePath = parse.GetRequiredValue(archive).FullName;
-                await new ArchiveDownloader(http, Console.Out).FetchAsync(parse.GetRequiredValue(source), archivePath, cancellationToken);
+                await new ArchiveDownloader(http, Console.Out).FetchAsync(
+                    parse.GetValue(source) is { } given ? [given] : DefaultSources, archivePath, cancellationToken);
                 using var upstream = UpstreamArchive.Open(archivePath);
                 new SampleCatalogBuilder(new ImageDecoder(), Console.Out).Build(pinned, upstream, parse.GetRequiredValue(output).FullName, cancellationToken);
                 return ExitCodes.Success;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ImageSearch.BuildIndex.SampleCatalog;
 
 /// <summary>
@@ -10,6 +12,35 @@ public sealed class ArchiveDownloader(HttpClient http, TextWriter log)
     public const int Attempts = 3;
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Makes <paramref name="destination"/> hold the archive from the first of <paramref name="sources"/> that serves
+    /// it (the others are tried in turn when one fails); returns whether it fetched.
+    /// </summary>
+    public async Task<bool> FetchAsync(IReadOnlyList<Uri> sources, string destination, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(sources.Count);
+        var failures = new List<string>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                return await FetchAsync(source, destination, cancellationToken);
+            }
+            catch (SampleCatalogException e) when (source != sources[^1])
+            {
+                log.WriteLine($"sample-catalog: {e.Message} Trying the next source.");
+                failures.Add(e.Message);
+            }
+            catch (SampleCatalogException e)
+            {
+                failures.Add(e.Message);
+                throw new SampleCatalogException(string.Join(" ", failures), e);
+            }
+        }
+
+        throw new UnreachableException();
+    }
 
     /// <summary>Makes <paramref name="destination"/> hold the archive at <paramref name="source"/>; returns whether it fetched.</summary>
     public async Task<bool> FetchAsync(Uri source, string destination, CancellationToken cancellationToken)

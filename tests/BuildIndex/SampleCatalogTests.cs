@@ -185,6 +185,29 @@ public sealed class SampleCatalogTests
     }
 
     [Test]
+    public async Task When_a_source_fails_the_next_one_is_tried()
+    {
+        await using var server = new LoopbackHttpServer((request, stream, ct) => request.Target == "/by-short-hash.zip"
+            ? LoopbackHttpServer.RespondAsync(stream, 200, "PK zip bytes"u8.ToArray(), ct)
+            : LoopbackHttpServer.RespondAsync(stream, 404, [], ct));
+        using var http = new HttpClient();
+        var destination = Path.Combine(Path.GetTempPath(), $"imagesearch-{Guid.NewGuid():N}.zip");
+        try
+        {
+            var fetched = await new ArchiveDownloader(http, TextWriter.Null)
+                .FetchAsync([server.Url("/by-full-hash.zip"), server.Url("/by-short-hash.zip")], destination, CancellationToken.None);
+
+            Assert.That(fetched, Is.True);
+            Assert.That(File.ReadAllBytes(destination), Is.EqualTo("PK zip bytes"u8.ToArray()));
+            Assert.That(server.Requests.Select(r => r.Target), Is.EqualTo(new[] { "/by-full-hash.zip", "/by-short-hash.zip" }), "a 404 is not retried");
+        }
+        finally
+        {
+            File.Delete(destination);
+        }
+    }
+
+    [Test]
     public void The_hidden_command_makes_the_catalog_from_a_file_url_and_fails_clearly_on_a_missing_one()
     {
         using var fixture = new UpstreamArchiveFixture();
