@@ -5,7 +5,7 @@ using ImageSearch.Core.Imaging;
 namespace ImageSearch.BuildIndex.Commands;
 
 /// <summary>
-/// <c>sample-catalog</c> (hidden; ./setup.sh runs it when no mirror is given): downloads the upstream clothing dataset
+/// <c>sample-catalog</c> (./setup.sh runs it when no mirror is given): downloads the upstream clothing dataset
 /// at the pinned commit, takes the photos <c>data/sample-catalog.sha256</c> pins (each checked) and derives products.csv.
 /// </summary>
 internal static class SampleCatalogCommand
@@ -49,7 +49,6 @@ internal static class SampleCatalogCommand
         {
             source, archive, manifest, output,
         };
-        command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
         {
             try

@@ -208,7 +208,7 @@ public sealed class SampleCatalogTests
     }
 
     [Test]
-    public void The_hidden_command_makes_the_catalog_from_a_file_url_and_fails_clearly_on_a_missing_one()
+    public void The_command_makes_the_catalog_from_a_file_url_and_fails_clearly_on_a_missing_one()
     {
         using var fixture = new UpstreamArchiveFixture();
         var photos = SomeMirrorPhotos(2);
