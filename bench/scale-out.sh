@@ -98,6 +98,7 @@ cpu_ticks() { # PID...: user + system CPU time so far, in clock ticks (nginx: it
     for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
     echo "$total"
 }
+machine_busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }   # all CPUs, not idle
 nginx_cpu_ticks() { # of this script's nginx workers
     local workers; mapfile -t workers < <(pgrep -P "$(cat "$work/nginx.pid")")
     cpu_ticks "${workers[@]}"
@@ -164,12 +165,15 @@ report() { # NAME: the wrk summary lines that matter; counts errors
 }
 load() { # NAME wrk-options...: a timed run through nginx, with the CPU time the replicas and nginx spent on it
     local name=$1; shift
-    local replicas_before nginx_before requests
-    replicas_before=$(cpu_ticks "${replica_pid[@]}"); nginx_before=$(nginx_cpu_ticks)
+    local replicas_before nginx_before machine_before requests seconds
+    replicas_before=$(cpu_ticks "${replica_pid[@]}"); nginx_before=$(nginx_cpu_ticks); machine_before=$(machine_busy_ticks)
     wrk -t2 -c"$clients" --latency -s "$work/search.lua" "$@" "$lb/search" > "$work/$name.txt"
     requests=$(awk '/requests in/{print $1}' "$work/$name.txt")
+    seconds=$(awk '/requests in/{sub(/s,$/, "", $4); print $4}' "$work/$name.txt")
     awk -v r="$(( $(cpu_ticks "${replica_pid[@]}") - replicas_before ))" -v n="$(( $(nginx_cpu_ticks) - nginx_before ))" \
-        -v hz="$ticks" -v q="$requests" 'BEGIN { if (q > 0) printf "   CPU per search: API %.1f ms (%.0f searches/s per busy core), nginx %.2f ms\n", 1000 * r / hz / q, q * hz / r, 1000 * n / hz / q }' \
+        -v m="$(( $(machine_busy_ticks) - machine_before ))" -v hz="$ticks" -v q="$requests" -v t="$seconds" 'BEGIN { if (q > 0) {
+            printf "   CPU per search: API %.1f ms (%.0f searches/s per busy core), nginx %.2f ms\n", 1000 * r / hz / q, q * hz / r, 1000 * n / hz / q
+            printf "   cores busy (of %d): API %.2f, nginx %.2f, everything else (wrk, other processes) %.2f\n", '"$(nproc)"', r / hz / t, n / hz / t, (m - r - n) / hz / t } }' \
         > "$work/$name.cpu"
 }
 load_start() { # NAME: a run that lasts until load_stop (wrk prints its summary on SIGINT)
