@@ -3,8 +3,10 @@
 # Idempotent: every step checks first, so a second run does nothing and takes well under two seconds.
 #
 #   ./setup.sh                 everything
-#   IMAGESEARCH_MIRROR=DIR     take the model (and, later, datasets) from DIR, laid out like ../shared,
+#   IMAGESEARCH_MIRROR=DIR     take the model and the sample catalog from DIR, laid out like ../shared,
 #                              instead of downloading them; SHA-256 is verified either way.
+#   IMAGESEARCH_CLOTHING_URL   without a mirror, where the clothing dataset's archive comes from (default: its
+#                              pinned commit on GitHub; file:// URLs work too).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$PWD
@@ -90,7 +92,8 @@ if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MOD
   echo "$prep_key" > "$PREPARED_MODEL.stamp"
 fi
 
-# 5. The sample catalog (1,331 CC0 clothing photos) under data/, from the mirror, checked file by file.
+# 5. The sample catalog (1,331 CC0 clothing photos) under data/, from the mirror or the upstream dataset, checked
+#    file by file.
 #    A catalog of your own in data/products.csv is left alone.
 if [[ ! -f data/products.csv ]]; then
   if [[ -n $MIRROR && -f $MIRROR/datasets/clothing/products.csv ]]; then
@@ -104,12 +107,18 @@ if [[ ! -f data/products.csv ]]; then
     mv data/products.csv.part data/products.csv
     chmod -R u+w data/products.csv data/images   # the mirror may be read-only; the copy is the owner's to edit
   else
-    say "no sample catalog: set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own data/products.csv"
+    # No mirror: the CC0 dataset at its pinned commit (its archive is kept in .cache/); the photos the manifest
+    # pins are checked one by one and products.csv is derived from them (build-index sample-catalog, data/README.md).
+    [[ -n $MIRROR ]] && say "$MIRROR/datasets/clothing/products.csv not found"
+    say "making the sample catalog from the upstream clothing dataset (${IMAGESEARCH_CLOTHING_URL:-its pinned GitHub archive})"
+    dotnet run --project build-index -c Release -- sample-catalog ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
+      || die "could not make the sample catalog (see above). Set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own catalog in data/products.csv"
   fi
 fi
 
 # 6. The web page (web/): its npm packages (npm ci, redone when package-lock.json changes) and Debian's Chromium
-#    for its end-to-end tests. Playwright never downloads a browser. Skipped without npm.
+#    for its end-to-end tests; the deployment checks' linter (deploy/). Playwright never downloads a browser.
+#    Skipped without npm.
 if command -v npm >/dev/null 2>&1; then
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing chromium (apt, for the web page's end-to-end tests)"
@@ -122,8 +131,23 @@ if command -v npm >/dev/null 2>&1; then
     (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$web_key" > web/node_modules/.setup-stamp
   fi
+  # The Dockerfile linter the deployment tests run (deploy/package.json).
+  deploy_key=$(sha256_of deploy/package-lock.json)
+  if [[ ! -f deploy/node_modules/.setup-stamp || $(cat deploy/node_modules/.setup-stamp) != "$deploy_key" ]]; then
+    say "installing the deployment checks' npm packages (npm ci in deploy/)"
+    (cd deploy && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$deploy_key" > deploy/node_modules/.setup-stamp
+  fi
 else
   say "no npm: the web page (web/) is not set up; the API works without it"
+fi
+
+# 7. For the tests of the deployment files (tests/Deployment): Debian's docker-compose, which validates
+#    docker-compose.yml without a container engine and brings PyYAML for render.yaml. Nothing here runs containers.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  say "installing docker-compose (apt, to check the deployment files in the tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
 
 say "ready"

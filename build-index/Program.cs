@@ -9,6 +9,7 @@ var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the m
     BuildCommand.Create(),
     EvaluateCommand.Create(),
     ExperimentCommand.Create(),
+    SampleCatalogCommand.Create(),
 };
 
 var parse = root.Parse(args);

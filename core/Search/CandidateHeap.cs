@@ -11,6 +11,11 @@ internal sealed class CandidateHeap(int capacity)
 
     public int Count { get; private set; }
 
+    public bool IsFull => Count == _keys.Length;
+
+    /// <summary>The lowest score kept (meaningful once full): a row must beat it to get in.</summary>
+    public int LowestScore => ScoreOf(_keys[0]);
+
     public static long Key(int score, int row) => ((long)score << 32) | (uint)(int.MaxValue - row);
 
     public static int RowOf(long key) => int.MaxValue - (int)(uint)key;

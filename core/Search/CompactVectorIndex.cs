@@ -164,12 +164,24 @@ public sealed class CompactVectorIndex : IVectorIndex
     {
         fixed (short* w = weights)
         {
+            // Once the heap is full a row must at least tie the lowest score kept to get in (the heap breaks ties by
+            // row): one comparison and no call for almost every row.
             var row = (sbyte*)codes + ((long)start * width);
+            var full = heap.IsFull;
+            var lowest = full ? heap.LowestScore : int.MinValue;
             for (var i = start; i < end; i++, row += width)
             {
-                if (include is null || include(i))
+                if (include is not null && !include(i))
                 {
-                    heap.Offer(Int8Dot.Dot(row, w, width), i);
+                    continue;
+                }
+
+                var score = Int8Dot.Dot(row, w, width);
+                if (!full || score >= lowest)
+                {
+                    heap.Offer(score, i);
+                    full = heap.IsFull;
+                    lowest = full ? heap.LowestScore : int.MinValue;
                 }
             }
         }

@@ -67,7 +67,7 @@ public sealed class EmbedCommandTests
     [Test]
     public void Every_command_has_help()
     {
-        foreach (var command in new[] { "embed", "prepare-model", "build", "evaluate" })
+        foreach (var command in new[] { "embed", "prepare-model", "build", "evaluate", "sample-catalog" })
         {
             var (exitCode, output, _) = Run(command, "--help");
             Assert.That(exitCode, Is.Zero);
