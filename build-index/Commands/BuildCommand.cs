@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
 using ImageSearch.Core.Inference.OnnxRuntime;
+using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,6 +28,23 @@ internal static class BuildCommand
         var calibration = CommonOptions.Calibration("isotonic",
             "How the calibrated score is fitted from the catalog's own labels (leave-one-out): isotonic (default, chosen on the tuning halves) or logistic (Platt).");
         var noCalibration = new Option<bool>("--no-calibration") { Description = "Write no score calibration: searches then score by the clamped cosine." };
+        var trainingQueries = new Option<FileInfo>("--training-queries")
+        {
+            Description = "Labelled photos of the kind shoppers send (id,category,image_path[,group], like evaluate's --queries): the metric head "
+                + "trains on them with the catalog and the score calibration is fitted on their matches. 'evaluate' then leaves these photos out.",
+        };
+        var trainingHalf = new Option<string>("--training-half")
+        {
+            Description = "Which of the --training-queries to use: all, or one half of evaluate's fixed split (tuning, held-out), so a set of "
+                + "labelled photos can train on one half and be evaluated on the other.",
+            DefaultValueFactory = _ => "all",
+        };
+        var metricHead = new Option<string>("--metric-head")
+        {
+            Description = "The learned metric head (a linear projection trained on the catalog's labels, and on --training-queries when given): "
+                + "auto (train it when the catalog's categories or groups repeat, or with --training-queries), off, or its dimension (e.g. 256).",
+            DefaultValueFactory = _ => "auto",
+        };
         var coarse = new Option<int>("--coarse-dimensions")
         {
             Description = "Principal axes in index.bin's coarse codes, scanned by every search of a large catalog (docs/benchmarks.md).",
@@ -39,6 +58,7 @@ internal static class BuildCommand
         var command = new Command("build", "Build index.csv and index.bin from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
             catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
+            trainingQueries, trainingHalf, metricHead,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,6 +94,29 @@ internal static class BuildCommand
                 return Failure.Report("build", ExitCodes.UnusableInput, $"{catalogFile.Name} has {e.Errors.Count} problem(s); the index was not touched.");
             }
 
+            IReadOnlyList<QueryImage>? photos = null;
+            MetricHeadOptions? head;
+            try
+            {
+                photos = parse.GetValue(trainingQueries) is { } file
+                    ? QuerySplit.Select(QuerySetReader.Read(file.FullName), QuerySplit.Parse(parse.GetValue(trainingHalf)!))
+                    : null;
+                head = MetricHeadChoice.Parse(parse.GetValue(metricHead)!, catalog, photos);
+            }
+            catch (CatalogFormatException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"{Path.GetFileName(e.Path)}:{error.Line}: {error.Message}");
+                }
+
+                return Failure.Report("build", ExitCodes.UnusableInput, $"{e.Path} cannot be used as --training-queries; the index was not touched.");
+            }
+            catch (Exception e) when (e is FormatException or FileNotFoundException or IOException)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, e.Message);
+            }
+
             try
             {
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
@@ -95,6 +138,8 @@ internal static class BuildCommand
                     Calibration = parse.GetValue(noCalibration)
                         ? null
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
+                    TrainingQueries = photos,
+                    MetricHead = head,
                 };
                 var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
                 BuildSummary.Print(result, indexFile.FullName);

@@ -31,7 +31,7 @@ internal static class EvaluateCommand
         var model = CommonOptions.Model();
         var precision = CommonOptions.Int8Kernels();
         var calibration = CommonOptions.Calibration("stored",
-            "The score calibration to report on: stored (the index's own), or refit from the index and catalog now: logistic, isotonic (to compare methods without rebuilding).");
+            "The score calibration to report on: stored (the index's own), or refit from the index and catalog now (leave-one-out): logistic, isotonic (to compare methods without rebuilding; with a metric head, leave-one-out is in-sample and flatters).");
         var command = new Command("evaluate", "Search every query photo against the index and report precision@k by category, recall@k by exact product, and the score distribution.")
         {
             catalogOption, indexOption, queriesOption, kOption, threshold, merge, json, half, pooling, model, precision, calibration,
@@ -82,7 +82,9 @@ internal static class EvaluateCommand
                 {
                     var products = index.Vectors.Ids.Select(id => catalog.Find(id)
                         ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
-                    refit = ScoreCalibrator.Fit(index.Vectors.Vectors, index.Vectors.Dimension, [.. products.Select(p => p.Category)], [.. products.Select(p => p.Group)],
+                    var projection = index.Metadata.Projection;
+                    var searched = projection is null ? index.Vectors.Vectors : projection.ApplyAll(index.Vectors.Vectors);
+                    refit = ScoreCalibrator.Fit(searched, projection?.OutputDimension ?? index.Vectors.Dimension, [.. products.Select(p => p.Category)], [.. products.Select(p => p.Group)],
                         new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(method) });
                 }
 
@@ -155,6 +157,11 @@ internal static class EvaluateCommand
         console.Write(scores);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{report.QueriesWithResultAboveThreshold} of {report.Queries} queries ({100.0 * report.QueriesWithResultAboveThreshold / Math.Max(report.Queries, 1):F1}%) have a result at or above {report.Threshold:F2}; catalog {report.CatalogSize} products; {report.Seconds:F1} s"));
+        if (report.ExcludedTrainingPhotos > 0)
+        {
+            Console.WriteLine($"{report.ExcludedTrainingPhotos} query photos were left out: the index learned from them at build time (--training-queries).");
+        }
+
         if (report.Calibration is { } c)
         {
             PrintCalibration(c);

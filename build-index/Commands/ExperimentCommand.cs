@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
+using ImageSearch.BuildIndex.Experiments;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Evaluation;
@@ -30,26 +31,88 @@ internal static class ExperimentCommand
     {
         var catalogOption = new Option<FileInfo>("--catalog") { Required = true };
         var queriesOption = new Option<FileInfo>("--queries") { Required = true };
-        var modelOption = new Option<FileInfo>("--feature-map-model") { Description = "A model prepared with prepare-model --feature-map.", Required = true };
-        var cacheOption = new Option<DirectoryInfo>("--cache") { Description = "Where pooled vectors are cached.", Required = true };
+        var modelOption = new Option<FileInfo>("--feature-map-model") { Description = "A model prepared with prepare-model --feature-map (plans pooling, post, rerank)." };
+        var cacheOption = new Option<DirectoryInfo>("--cache") { Description = "Where pooled vectors are cached (plans pooling, post, rerank)." };
         var merge = new Option<string[]>("--merge") { AllowMultipleArgumentsPerToken = false };
-        var plan = new Option<string>("--plan") { Description = "Which table: pooling, post, rerank or all.", DefaultValueFactory = _ => "all" };
+        var plan = new Option<string>("--plan") { Description = "Which table: pooling, post, rerank or all (feature-map model); crops, head, head-one, calibration, extras (the engine's model); latency.", DefaultValueFactory = _ => "all" };
+        var model = CommonOptions.Model();
+        var features = new Option<DirectoryInfo>("--features")
+        {
+            Description = "Where the crops/head plans cache embeddings (by image SHA-256, model, preprocessing and view).",
+            DefaultValueFactory = _ => new DirectoryInfo("artifacts/features"),
+        };
+        var only = new Option<string?>("--only") { Description = "Only the rows whose name contains this." };
+        var headDimension = new Option<int>("--head-dimension") { Description = "The metric head the calibration and extras plans train.", DefaultValueFactory = _ => 256 };
+        var headTemperature = new Option<float>("--head-temperature") { DefaultValueFactory = _ => 0.1f };
+        var headRate = new Option<float>("--head-lr") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().LearningRate };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().MaxEpochs };
+        var headRegularization = new Option<float>("--head-reg") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Regularization };
+        var headLoss = new Option<string>("--head-loss") { DefaultValueFactory = _ => "softmax" };
         var command = new Command("experiment", "Measure retrieval techniques (issue 8) on tuning and held-out queries.")
         {
-            catalogOption, queriesOption, modelOption, cacheOption, merge, plan,
+            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss,
         };
         command.Hidden = true;
         command.SetAction(parse =>
         {
+            if (parse.GetValue(plan) == "latency")
+            {
+                LatencyPlan.Run();
+                return ExitCodes.Success;
+            }
+
             var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
             var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
-            var cache = parse.GetRequiredValue(cacheOption);
-            cache.Create();
-            var sets = Embed(catalog, queries, parse.GetRequiredValue(modelOption).FullName, cache.FullName);
             var merged = MergeMap(parse.GetValue(merge) ?? []);
+            var which = parse.GetValue(plan)!;
+            if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote")
+            {
+                using var embedder = new ViewEmbedder(CommonOptions.ResolveModel(parse.GetValue(model)), parse.GetValue(features)!.FullName);
+                var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, ImageViews.All, CropPlan.QueryViews), merged);
+                var head = new Core.Learning.MetricHeadOptions
+                {
+                    Dimension = parse.GetValue(headDimension),
+                    Temperature = parse.GetValue(headTemperature),
+                    LearningRate = parse.GetValue(headRate),
+                    MaxEpochs = parse.GetValue(headEpochs),
+                    Regularization = parse.GetValue(headRegularization),
+                    Loss = parse.GetValue(headLoss) == "triplet" ? Core.Learning.MetricLoss.Triplet : Core.Learning.MetricLoss.Softmax,
+                };
+                switch (which)
+                {
+                    case "crops":
+                        CropPlan.Run(viewLab);
+                        break;
+                    case "head":
+                        HeadPlan.Run(viewLab, parse.GetValue(only));
+                        break;
+                    case "head-one":
+                        HeadPlan.Run(viewLab, parse.GetValue(only), head);
+                        break;
+                    case "calibration":
+                        CalibrationPlan.Run(viewLab, head);
+                        break;
+                    case "vote":
+                        VotePlan.Run(viewLab, head);
+                        break;
+                    default:
+                        ExtrasPlan.Run(viewLab, head);
+                        break;
+                }
+
+                return ExitCodes.Success;
+            }
+
+            if (parse.GetValue(modelOption) is null || parse.GetValue(cacheOption) is null)
+            {
+                return Failure.Report("experiment", ExitCodes.UnusableInput, $"--plan {which} needs --feature-map-model and --cache.");
+            }
+
+            var cache = parse.GetValue(cacheOption)!;
+            cache.Create();
+            var sets = Embed(catalog, queries, parse.GetValue(modelOption)!.FullName, cache.FullName);
             var lab = new Lab(catalog, queries, merged);
             Console.WriteLine(lab.Header());
-            var which = parse.GetValue(plan)!;
             if (which is "pooling" or "all")
             {
                 foreach (var pooling in Poolings)

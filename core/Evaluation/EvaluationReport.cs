@@ -39,6 +39,9 @@ public sealed record EvaluationReport
 
     public required IReadOnlyList<FailedQuery> FailedQueries { get; init; }
 
+    /// <summary>Query photos left out because the index learned from them at build time (<c>build --training-queries</c>).</summary>
+    public int ExcludedTrainingPhotos { get; init; }
+
     public double Seconds { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, EvaluationJsonContext.Default.EvaluationReport);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Imaging;
@@ -45,7 +46,12 @@ public sealed class RetrievalEvaluator
         var stopwatch = Stopwatch.StartNew();
         var products = index.Vectors.Ids.Select(id => catalog.Find(id)
             ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
-        var search = new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        var projection = index.Metadata.Projection;
+        var search = projection is null
+            ? new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension)
+            : new VectorIndex(projection.ApplyAll(index.Vectors.Vectors), projection.OutputDimension);
+        var trainingPhotos = TrainingPhotos(index.Metadata);
+        var excluded = 0;
         var merge = MergeMap(mergedCategories);
         var maxK = k.Max();
         var withGroups = queries.Any(q => q.Group is not null) && products.Any(p => p.Group is not null);
@@ -61,15 +67,21 @@ public sealed class RetrievalEvaluator
         List<float> top1 = [], top1Relevant = [], top1NotRelevant = [];
         int evaluated = 0, grouped = 0, aboveThreshold = 0;
 
-        foreach (var (query, vector, failure) in Embed(queries))
+        foreach (var (query, vector, failure) in Embed(queries, trainingPhotos))
         {
+            if (failure == TrainingPhoto)
+            {
+                excluded++;
+                continue;
+            }
+
             if (vector is null)
             {
                 failures.Add(new FailedQuery(query.Line, query.Id, failure!));
                 continue;
             }
 
-            var hits = search.Search(vector, maxK);
+            var hits = search.Search(projection is null ? vector : projection.Apply(vector), maxK);
             evaluated++;
             foreach (var cut in k)
             {
@@ -148,6 +160,7 @@ public sealed class RetrievalEvaluator
                     ? new SameProductReport(sameCut, withGroups ? "group" : "category", sameResults, sameRelevant, sameAny)
                     : null),
             FailedQueries = failures,
+            ExcludedTrainingPhotos = excluded,
             Seconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
         };
     }
@@ -165,8 +178,25 @@ public sealed class RetrievalEvaluator
             queriesWithAny);
     }
 
-    /// <summary>Embeds queries a batch at a time; a batch with a bad image is redone one by one to find it.</summary>
-    private IEnumerable<(QueryImage Query, float[]? Vector, string? Failure)> Embed(IReadOnlyList<QueryImage> queries)
+    /// <summary>
+    /// SHA-256 of every photo the index learned from at build time (its metric head's and its calibration's training
+    /// queries): those are never evaluated, so the numbers are on photos the index has not seen.
+    /// </summary>
+    public static IReadOnlySet<string> TrainingPhotos(IndexMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new HashSet<string>(
+            (metadata.Projection?.Training?.PhotoSha256 ?? []).Concat(metadata.ScoreCalibration?.Fit?.PhotoSha256 ?? []),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    private const string TrainingPhoto = "training photo";
+
+    /// <summary>
+    /// Embeds queries a batch at a time; a batch with a bad image is redone one by one to find it. A photo whose bytes
+    /// are one of <paramref name="trainingPhotos"/> is not embedded but returned with the failure <see cref="TrainingPhoto"/>.
+    /// </summary>
+    private IEnumerable<(QueryImage Query, float[]? Vector, string? Failure)> Embed(IReadOnlyList<QueryImage> queries, IReadOnlySet<string> trainingPhotos)
     {
         for (var start = 0; start < queries.Count; start += Batch)
         {
@@ -177,7 +207,14 @@ public sealed class RetrievalEvaluator
             {
                 if (File.Exists(query.ImagePath))
                 {
-                    bytes.Add(File.ReadAllBytes(query.ImagePath));
+                    var content = File.ReadAllBytes(query.ImagePath);
+                    if (trainingPhotos.Count > 0 && trainingPhotos.Contains(Convert.ToHexStringLower(SHA256.HashData(content))))
+                    {
+                        yield return (query, null, TrainingPhoto);
+                        continue;
+                    }
+
+                    bytes.Add(content);
                     readable.Add(query);
                 }
                 else

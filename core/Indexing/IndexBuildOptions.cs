@@ -1,3 +1,5 @@
+using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 
 namespace ImageSearch.Core.Indexing;
@@ -27,4 +29,14 @@ public sealed record IndexBuildOptions
     /// skip the seconds that learning the principal axes costs.
     /// </summary>
     public int CompactFromRows { get; init; } = 20_000;
+
+    /// <summary>
+    /// Labelled photos of the kind shoppers send (<c>build --training-queries</c>): the metric head trains on them with
+    /// the catalog, and the calibration is fitted on their matches. Their SHA-256 go into the metadata, so
+    /// <c>evaluate</c> never scores them.
+    /// </summary>
+    public IReadOnlyList<QueryImage>? TrainingQueries { get; init; }
+
+    /// <summary>The learned metric head to train (see <see cref="MetricHeadTrainer"/>); null trains none.</summary>
+    public MetricHeadOptions? MetricHead { get; init; }
 }

@@ -48,7 +48,7 @@ public sealed class IndexBuilder
         indexPath = Path.GetFullPath(indexPath);
         var stopwatch = Stopwatch.StartNew();
         var notes = new List<string>();
-        var previous = options.Incremental ? LoadPrevious(indexPath, notes) : null;
+        var (previous, previousMetadata) = options.Incremental ? LoadPrevious(indexPath, notes) : (null, null);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var prepared = Channel.CreateBounded<Row>(new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
@@ -68,10 +68,15 @@ public sealed class IndexBuilder
             if (write)
             {
                 var vectors = Matrix(written);
-                var calibration = options.Calibration is null ? null : Calibrate(written, vectors, options.Calibration, notes, cancel.Token);
-                using var binary = WriteBinary(indexPath, written, vectors, options, notes, cancel.Token);
+                var learning = new IndexLearning(_embedder, _logger);
+                var learned = built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options)
+                    ? learning.Reuse(previousMetadata, vectors, notes)
+                    : learning.Learn(written, vectors, options, notes, cancel.Token);
+
+                // index.bin holds what is searched: the embeddings, or their projections when a metric head was trained.
+                using var binary = WriteBinary(indexPath, written, learned.Searched, learned.SearchedDimension, options, notes, cancel.Token);
                 binary.Commit();
-                var recall = MeasureCompactRecall(indexPath, vectors, notes, cancel.Token);
+                var recall = MeasureCompactRecall(indexPath, learned.Searched, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
                 {
                     ModelSha256 = _embedder.Identity.ModelSha256,
@@ -85,7 +90,8 @@ public sealed class IndexBuilder
                     BuildSeconds = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
                     IndexBytes = bytes,
                     ImageSha256 = hashes,
-                    ScoreCalibration = calibration,
+                    ScoreCalibration = learned.Calibration,
+                    Projection = learned.Projection,
                     BinaryBytes = binary.Length,
                     CompactRecallAt10 = recall,
                     BinaryChecksum = binary.Checksum.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
@@ -112,17 +118,6 @@ public sealed class IndexBuilder
         }
     }
 
-    /// <summary>Fits the score calibration on the rows written (leave-one-out over the catalog's own labels).</summary>
-    private ScoreCalibration Calibrate(List<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] vectors, ScoreCalibratorOptions options, List<string> notes, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var dimension = _embedder.Dimension;
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, [.. rows.Select(r => r.Product.Category)], [.. rows.Select(r => r.Product.Group)], options);
-        notes.Add(Describe(calibration));
-        _logger.LogInformation("{Calibration}", notes[^1]);
-        return calibration;
-    }
-
     private float[] Matrix(List<(Product Product, ReadOnlyMemory<float> Vector)> rows)
     {
         var dimension = _embedder.Dimension;
@@ -136,10 +131,9 @@ public sealed class IndexBuilder
     }
 
     /// <summary>index.bin beside index.csv, with compact codes for large catalogs; written, not yet visible.</summary>
-    private BinaryIndexDraft WriteBinary(string indexPath, List<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] vectors, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    private static BinaryIndexDraft WriteBinary(string indexPath, List<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] vectors, int dimension, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var dimension = _embedder.Dimension;
         var started = Stopwatch.StartNew();
         var compact = rows.Count >= Math.Max(2, options.CompactFromRows) && options.CoarseDimension > 0 && options.CoarseDimension < dimension;
         var quantizer = compact ? VectorQuantizer.Train(vectors, dimension) : null;
@@ -185,23 +179,13 @@ public sealed class IndexBuilder
         return recall;
     }
 
-    private static string Describe(ScoreCalibration c)
-    {
-        var fit = c.Fit!;
-        var what = c.Label == "none"
-            ? $"no usable categories or groups, so the fixed fallback {c.Kind} (midpoint {-c.B / c.A:F3})"
-            : $"{c.Kind} P(same {c.Label} | cosine) on {fit.Pairs} leave-one-out pairs of {fit.Queries} items ({fit.Positives} positive), Brier {fit.Brier:F3}, ECE {fit.ExpectedCalibrationError:F3} (in-sample)";
-        var cut = c.SameProductSimilarity is { } s ? $"; same_product at cosine >= {s:F3} ({c.SameProductBasis})" : string.Empty;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"score calibration: {what}; score 0.70 at cosine {c.CosineAt(0.70f)}{cut}; {fit.Seconds:F1} s.");
-    }
-
-    /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing.</summary>
-    private Dictionary<string, ReadOnlyMemory<float>>? LoadPrevious(string indexPath, List<string> notes)
+    /// <summary>Vectors of the previous index by image hash, when it was built with the same model and preprocessing, and its metadata.</summary>
+    private (Dictionary<string, ReadOnlyMemory<float>>? Vectors, IndexMetadata? Metadata) LoadPrevious(string indexPath, List<string> notes)
     {
         if (!File.Exists(indexPath))
         {
             notes.Add("--incremental: no previous index, so every row was embedded.");
-            return null;
+            return (null, null);
         }
 
         try
@@ -217,12 +201,12 @@ public sealed class IndexBuilder
                 row++;
             }
 
-            return byHash;
+            return (byHash, previous.Metadata);
         }
         catch (IndexFormatException e)
         {
             notes.Add($"--incremental: the previous index cannot be reused ({e.Message}), so every row was embedded.");
-            return null;
+            return (null, null);
         }
     }
 

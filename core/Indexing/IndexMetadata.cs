@@ -63,6 +63,13 @@ public sealed record IndexMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? CompactRecallAt10 { get; init; }
 
+    /// <summary>
+    /// The learned metric head (see docs/quality.md), applied to the stored vectors and to every query before the
+    /// search; absent when none was trained, and then vectors are searched as the embedder makes them.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LinearProjection? Projection { get; init; }
+
     public static string PathFor(string indexPath) => indexPath + ".meta.json";
 
     public static IndexMetadata Read(string indexPath)
@@ -80,6 +87,12 @@ public sealed record IndexMetadata
             if (metadata.Format != CurrentFormat || metadata.Version != CurrentVersion)
             {
                 throw new IndexFormatException($"{path}: format {metadata.Format} v{metadata.Version} is not {CurrentFormat} v{CurrentVersion}; rebuild the index.");
+            }
+
+            if (metadata.Projection is { } projection
+                && (projection.Problem() ?? (projection.InputDimension != metadata.Dimension ? $"the projection takes {projection.InputDimension}-d vectors, not {metadata.Dimension}-d" : null)) is { } problem)
+            {
+                throw new IndexFormatException($"{path}: {problem}; rebuild the index.");
             }
 
             return metadata;

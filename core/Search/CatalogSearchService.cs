@@ -19,13 +19,20 @@ public sealed class CatalogSearchService : IDisposable
     private readonly byte[]? _imageSha256;
     private readonly RowAttributes _rowAttributes;
 
-    /// <summary>Searches an index read from index.csv exactly. Throws <see cref="IndexFormatException"/> when the index holds products the catalog does not.</summary>
+    /// <summary>
+    /// Searches an index read from index.csv exactly (through its metric head, applied here to every row, when it has
+    /// one). Throws <see cref="IndexFormatException"/> when the index holds products the catalog does not.
+    /// </summary>
     public CatalogSearchService(ProductCatalog catalog, IndexFile index)
-        : this(catalog, (index ?? throw new ArgumentNullException(nameof(index))).Metadata, index.Path, index.Vectors.Ids, new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension), IndexStorage.Csv, null)
+        : this(catalog, (index ?? throw new ArgumentNullException(nameof(index))).Metadata, index.Path, index.Vectors.Ids, Searched(index), IndexStorage.Csv, null)
     {
     }
 
-    /// <summary>Searches <paramref name="vectors"/>, whose rows are the products <paramref name="ids"/>; disposing disposes <paramref name="storage"/>.</summary>
+    /// <summary>
+    /// Searches <paramref name="vectors"/>, whose rows are the products <paramref name="ids"/>, in the space the index
+    /// searches (through <paramref name="metadata"/>'s <see cref="IndexMetadata.Projection"/> when it has one, as index.bin
+    /// stores them); disposing disposes <paramref name="storage"/>.
+    /// </summary>
     public CatalogSearchService(ProductCatalog catalog, IndexMetadata metadata, string indexPath, IReadOnlyList<string> ids, IVectorIndex vectors, IndexStorage storageKind, IDisposable? storage)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -42,6 +49,12 @@ public sealed class CatalogSearchService : IDisposable
         Storage = storageKind;
         _storage = storage;
         Calibration = metadata.ScoreCalibration ?? ScoreCalibration.Uncalibrated;
+        Projection = metadata.Projection;
+        if (Projection is not null && vectors.Dimension != Projection.OutputDimension)
+        {
+            throw new IndexFormatException($"{indexPath} holds {vectors.Dimension}-d vectors, but its metric head makes {Projection.OutputDimension}-d ones; rebuild the index.");
+        }
+
         _productOfRow = new Product[ids.Count];
         _rowOfId = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
         for (var row = 0; row < _productOfRow.Length; row++)
@@ -64,7 +77,11 @@ public sealed class CatalogSearchService : IDisposable
 
     public string IndexPath { get; }
 
+    /// <summary>What is searched: the embeddings, or their projections when the index has a <see cref="Projection"/>.</summary>
     public IVectorIndex Vectors { get; }
+
+    /// <summary>The index's learned metric head, applied to every query embedding before the scan; null when it has none.</summary>
+    public LinearProjection? Projection { get; }
 
     /// <summary>Where the vectors come from and how they are searched.</summary>
     public IndexStorage Storage { get; }
@@ -121,7 +138,7 @@ public sealed class CatalogSearchService : IDisposable
         }
     }
 
-    /// <summary>A copy of the stored vector of a product, or null when the product has none.</summary>
+    /// <summary>A copy of the stored vector of a product (in the searched space, so <see cref="Search"/> takes it as it is), or null when the product has none.</summary>
     public float[]? VectorOf(string id)
     {
         if (!_rowOfId.TryGetValue(id, out var row))
@@ -163,6 +180,10 @@ public sealed class CatalogSearchService : IDisposable
     /// order). Each match carries its raw similarity, its calibrated score and the same-product flag. The filter and
     /// the exclusion apply inside the scan, so they never shorten a result that had enough matching products.
     /// </summary>
+    /// <param name="query">
+    /// An embedding from the index's embedder, projected first when the index has a <see cref="Projection"/> (which
+    /// always makes fewer dimensions than it takes), or a vector already in the searched space (<see cref="VectorOf"/>).
+    /// </param>
     public IReadOnlyList<ProductMatch> Search(ReadOnlySpan<float> query, SearchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -175,7 +196,7 @@ public sealed class CatalogSearchService : IDisposable
         var filter = request.Filter ?? ProductFilter.None;
         var exclude = request.ExcludeId is { } id && _rowOfId.TryGetValue(id, out var excluded) ? excluded : -1;
         var include = _rowAttributes.Predicate(filter, exclude);
-        var hits = Vectors.Search(query, request.TopK, include);
+        var hits = Vectors.Search(Projection is { } head && query.Length == head.InputDimension ? head.Apply(query) : query, request.TopK, include);
         var matches = new List<ProductMatch>(hits.Count);
         foreach (var hit in hits)
         {
@@ -192,4 +213,8 @@ public sealed class CatalogSearchService : IDisposable
     }
 
     public void Dispose() => _storage?.Dispose();
+
+    private static VectorIndex Searched(IndexFile index) => index.Metadata.Projection is { } head
+        ? new VectorIndex(head.ApplyAll(index.Vectors.Vectors), head.OutputDimension)
+        : new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
 }

@@ -55,7 +55,7 @@ public sealed record ScoreCalibration
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SameProductBasis { get; init; }
 
-    /// <summary>What the map was fitted on and how well it fits there (leave-one-out over the catalog); null for <see cref="IdentityKind"/>.</summary>
+    /// <summary>What the map was fitted on and how well it fits there (in-sample); null for <see cref="IdentityKind"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CalibrationFit? Fit { get; init; }
 
@@ -134,4 +134,11 @@ public sealed record ScoreCalibration
 /// <param name="Brier">Mean squared error of the fitted probabilities on those pairs (null without pairs: a catalog of one item).</param>
 /// <param name="ExpectedCalibrationError">Pair-weighted mean |predicted − observed| over 10 equal-width bins.</param>
 /// <param name="Seconds">Time the fit took (searches included).</param>
-public sealed record CalibrationFit(int Queries, int K, int Pairs, int Positives, double? Brier, double? ExpectedCalibrationError, double Seconds);
+/// <param name="Source">
+/// What the pairs came from: <c>catalog leave-one-out</c>, <c>training queries</c> (labelled query photos given at
+/// build time), or <c>held-back catalog items</c> (those a metric head did not train on, against the rest); null in
+/// indexes from before it was recorded (leave-one-out).
+/// </param>
+/// <param name="PhotoSha256">With training queries: the SHA-256 of each photo's bytes, so <c>evaluate</c> leaves them out.</param>
+public sealed record CalibrationFit(
+    int Queries, int K, int Pairs, int Positives, double? Brier, double? ExpectedCalibrationError, double Seconds, string? Source = null, IReadOnlyList<string>? PhotoSha256 = null);

@@ -25,7 +25,7 @@ public sealed record ScoreCalibratorOptions
     /// <summary>Fewer relevant (or irrelevant) leave-one-out pairs than this and a label is not used.</summary>
     public int MinPairsPerClass { get; init; } = 20;
 
-    /// <summary>The <c>same_product</c> cut is the lowest cosine above which leave-one-out pairs are at least this often the same group.</summary>
+    /// <summary>The <c>same_product</c> cut is the lowest cosine above which the calibration pairs (leave-one-out, or query photos against the catalog) are at least this often the same group.</summary>
     public double SameProductPrecision { get; init; } = 0.95;
 
     /// <summary>Without groups, the <c>same_product</c> cut is this percentile of each item's nearest other product's similarity.</summary>
@@ -67,19 +67,109 @@ public static class ScoreCalibrator
         }
 
         var pairs = LeaveOneOut(index, options.K, options.MaxQueries);
-        var queries = pairs.Select(p => p.Query).Distinct().Count();
         bool SameGroup(NeighbourPair p) => groups[p.Query] is { } g && string.Equals(g, groups[p.Row], StringComparison.Ordinal);
         bool SameCategory(NeighbourPair p) => categories[p.Query].Length > 0 && string.Equals(categories[p.Query], categories[p.Row], StringComparison.OrdinalIgnoreCase);
+        return FitPairs(pairs, SameGroup, SameCategory, options, stopwatch, allowFallback: true, "catalog leave-one-out")!;
+    }
+
+    /// <summary>
+    /// Fits the calibration on labelled query photos instead of the catalog itself: each query's top k catalog items by
+    /// exact search, relevant when they share its group (where queries and catalog both have groups and enough pairs
+    /// match) or else its category. Photos of the kind shoppers send (e.g. store photos against studio catalog shots)
+    /// teach what the catalog alone cannot. Null when the queries' labels are not usable (too few relevant or
+    /// irrelevant pairs): keep the catalog's own calibration then.
+    /// </summary>
+    /// <param name="catalogVectors">Row-major, L2-normalised, as searched.</param>
+    /// <param name="queryVectors">Row-major, L2-normalised, in the same space.</param>
+    /// <param name="catalogRowOfQuery">
+    /// When the queries are catalog items themselves (held back from what the vectors were learned on): each one's row,
+    /// which its own search skips. Null for photos that are not in the catalog.
+    /// </param>
+    public static ScoreCalibration? FitOnQueries(
+        float[] catalogVectors,
+        int dimension,
+        IReadOnlyList<string> categories,
+        IReadOnlyList<string?> groups,
+        float[] queryVectors,
+        IReadOnlyList<string> queryCategories,
+        IReadOnlyList<string?> queryGroups,
+        ScoreCalibratorOptions? options = null,
+        IReadOnlyList<int>? catalogRowOfQuery = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalogVectors);
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(queryVectors);
+        ArgumentNullException.ThrowIfNull(queryCategories);
+        ArgumentNullException.ThrowIfNull(queryGroups);
+        options ??= new ScoreCalibratorOptions();
+        var stopwatch = Stopwatch.StartNew();
+        var index = new VectorIndex(catalogVectors, dimension);
+        var queryCount = queryVectors.Length / dimension;
+        if (categories.Count != index.Count || groups.Count != index.Count || queryCategories.Count != queryCount || queryGroups.Count != queryCount)
+        {
+            throw new ArgumentException($"{index.Count} catalog rows and {queryCount} queries need as many categories and groups.");
+        }
+
+        if (index.Count < 2 || queryCount == 0)
+        {
+            return null;
+        }
+
+        bool SameGroup(NeighbourPair p) => queryGroups[p.Query] is { } g && string.Equals(g, groups[p.Row], StringComparison.Ordinal);
+        bool SameCategory(NeighbourPair p) => queryCategories[p.Query].Length > 0 && string.Equals(queryCategories[p.Query], categories[p.Row], StringComparison.OrdinalIgnoreCase);
+        var source = catalogRowOfQuery is null ? "training queries" : "held-back catalog items";
+
+        // When the top k are (nearly) all relevant, or all not, look deeper (5k, then 25k) for the other kind.
+        for (var k = options.K; ; k *= 5)
+        {
+            var pairs = QueryPairs(index, queryVectors, k, catalogRowOfQuery);
+            var fit = FitPairs(pairs, SameGroup, SameCategory, options with { K = k }, stopwatch, allowFallback: false, source);
+            if (fit is not null || k >= index.Count - 1 || k >= 25 * options.K)
+            {
+                return fit;
+            }
+        }
+    }
+
+    /// <summary>Each query's top k catalog rows (its own row skipped where given).</summary>
+    private static List<NeighbourPair> QueryPairs(VectorIndex index, float[] queryVectors, int k, IReadOnlyList<int>? catalogRowOfQuery)
+    {
+        var dimension = index.Dimension;
+        var results = new NeighbourPair[queryVectors.Length / dimension][];
+        Parallel.For(0, results.Length, q =>
+        {
+            var self = catalogRowOfQuery?[q] ?? -1;
+            var hits = index.Search(queryVectors.AsSpan(q * dimension, dimension), Math.Min(k, index.Count - (self >= 0 ? 1 : 0)), self >= 0 ? row => row != self : null);
+            results[q] = [.. hits.Select((h, rank) => new NeighbourPair(q, h.Row, rank, h.Score))];
+        });
+        return [.. results.SelectMany(r => r)];
+    }
+
+    private static ScoreCalibration? FitPairs(
+        IReadOnlyList<NeighbourPair> pairs,
+        Func<NeighbourPair, bool> sameGroup,
+        Func<NeighbourPair, bool> sameCategory,
+        ScoreCalibratorOptions options,
+        Stopwatch stopwatch,
+        bool allowFallback,
+        string source)
+    {
+        var queries = pairs.Select(p => p.Query).Distinct().Count();
         bool Usable(Func<NeighbourPair, bool> label)
         {
             var positives = pairs.Count(label);
             return positives >= options.MinPairsPerClass && pairs.Count - positives >= options.MinPairsPerClass;
         }
 
-        var sameProduct = SameProductCut(pairs, SameGroup, options);
         (string Label, Func<NeighbourPair, bool>? Relevant) chosen =
-            Usable(SameGroup) ? ("group", SameGroup) : Usable(SameCategory) ? ("category", SameCategory) : ("none", null);
+            Usable(sameGroup) ? ("group", sameGroup) : Usable(sameCategory) ? ("category", sameCategory) : ("none", null);
+        if (chosen.Relevant is null && !allowFallback)
+        {
+            return null;
+        }
 
+        var sameProduct = SameProductCut(pairs, sameGroup, options);
         ScoreCalibration calibration;
         if (chosen.Relevant is null)
         {
@@ -109,7 +199,7 @@ public static class ScoreCalibrator
             SameProductBasis = sameProduct.Basis,
             Fit = new CalibrationFit(queries, options.K, pairs.Count, quality.Positives,
                 pairs.Count > 0 ? quality.Brier : null, pairs.Count > 0 ? quality.ExpectedCalibrationError : null,
-                Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
+                Math.Round(stopwatch.Elapsed.TotalSeconds, 3), source),
         };
     }
 
@@ -310,7 +400,7 @@ public static class ScoreCalibrator
         if (same >= options.MinPairsPerClass && cut is { } c)
         {
             return (Math.Round(c, 6), string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"lowest cosine above which leave-one-out pairs are >= {options.SameProductPrecision:P0} the same group"));
+                $"lowest cosine above which the calibration pairs are >= {options.SameProductPrecision:P0} the same group"));
         }
 
         var crossProduct = pairs.GroupBy(p => p.Query)

@@ -39,9 +39,11 @@ internal static partial class SearchIndexLoader
                 throw new IndexFormatException($"{path} is not the binary of this build (its metadata expects {metadata.BinaryBytes} bytes, checksum {metadata.BinaryChecksum}; the file has {binary.Length}, {checksum})");
             }
 
-            if (binary.Rows != metadata.RowCount || binary.Dimension != metadata.Dimension)
+            // With a metric head, index.bin holds the projected vectors the search compares.
+            var dimension = metadata.Projection?.OutputDimension ?? metadata.Dimension;
+            if (binary.Rows != metadata.RowCount || binary.Dimension != dimension)
             {
-                throw new IndexFormatException($"{path} holds {binary.Rows} rows of {binary.Dimension}; its metadata says {metadata.RowCount} of {metadata.Dimension}");
+                throw new IndexFormatException($"{path} holds {binary.Rows} rows of {binary.Dimension}; its metadata says {metadata.RowCount} of {dimension}");
             }
 
             var row = 0;

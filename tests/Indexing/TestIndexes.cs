@@ -14,7 +14,7 @@ internal static class TestIndexes
     /// Writes index.csv and its metadata, and, when <paramref name="binaryCoarseDimension"/> is given, index.bin too
     /// (with compact codes on that many axes, or none for 0), recorded in the metadata like a build does.
     /// </summary>
-    public static void Write(string path, string[] ids, float[] vectors, int dimension, ScoreCalibration? calibration = null, int? binaryCoarseDimension = null)
+    public static void Write(string path, string[] ids, float[] vectors, int dimension, ScoreCalibration? calibration = null, int? binaryCoarseDimension = null, LinearProjection? projection = null)
     {
         BinaryIndexDraft? binary = null;
         if (binaryCoarseDimension is { } coarse)
@@ -42,6 +42,7 @@ internal static class TestIndexes
             IndexBytes = bytes,
             ImageSha256 = hashes,
             ScoreCalibration = calibration,
+            Projection = projection,
             BinaryBytes = binary?.Length,
             BinaryChecksum = binary?.Checksum.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
         });

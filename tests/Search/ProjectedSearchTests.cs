@@ -1,0 +1,91 @@
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Search;
+using ImageSearch.Tests.Catalog;
+using ImageSearch.Tests.Indexing;
+
+namespace ImageSearch.Tests.Search;
+
+/// <summary>An index with a learned metric head (<c>projection</c> in its metadata) searches in the head's space.</summary>
+public sealed class ProjectedSearchTests
+{
+    // Raw 3-d embeddings: the query (1, 0.1, 0.2) is closer to B (0.92) than to A (0.86). The head drops the first
+    // component and weighs the second ten times the third, so in its 2-d space the query is almost A.
+    private static readonly float[] Embeddings = [0.8f, 0.6f, 0f, 0.8f, 0f, 0.6f];
+    private static readonly float[] Query = Unit([1f, 0.1f, 0.2f]);
+    private static readonly LinearProjection Head = LinearProjection.Create([0f, 0f, 0f], [0f, 1f, 0f, 0f, 0f, 0.1f], outputDimension: 2);
+
+    [Test]
+    public void A_projection_learned_at_build_time_is_applied_to_the_catalog_and_to_every_query()
+    {
+        var plain = Service(projection: null);
+        var projected = Service(Head);
+
+        var before = plain.Search(Query, new SearchRequest(2, 0f));
+        var after = projected.Search(Query, new SearchRequest(2, 0f));
+
+        Assert.That(before.Select(m => m.Product.Id), Is.EqualTo(new[] { "B", "A" }), "raw cosine");
+        Assert.That(after.Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B" }), "cosine in the head's space");
+        var q = Head.Apply(Query);
+        Assert.That(after[0].Similarity, Is.EqualTo(q[0]).Within(1e-5f), "A projects to (1, 0)");
+        Assert.That(projected.Vectors.Dimension, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void A_products_stored_vector_is_in_the_searched_space_so_similar_products_go_through_the_head_once()
+    {
+        var service = Service(Head);
+
+        var stored = service.VectorOf("A")!;
+        var similar = service.Search(stored, new SearchRequest(2, 0f));
+
+        Assert.That(stored, Is.EqualTo(Head.Apply(Embeddings.AsSpan(0, 3))));
+        Assert.That(similar[0].Product.Id, Is.EqualTo("A"));
+        Assert.That(similar[0].Similarity, Is.EqualTo(1f).Within(1e-5f));
+    }
+
+    [Test]
+    public void The_projection_round_trips_through_the_index_metadata_and_a_mismatched_one_is_refused()
+    {
+        var path = IndexFileTests.TempIndexPath();
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: Head);
+
+        var loaded = IndexFile.Load(path).Metadata.Projection!;
+
+        Assert.That(loaded.Apply(Query), Is.EqualTo(Head.Apply(Query)));
+        Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Contain("\"projection\"").And.Contain("\"output_dimension\": 2"));
+
+        var wrong = LinearProjection.Create([0f, 0f], [1f, 0f], outputDimension: 1);
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: wrong);
+        Assert.That(() => IndexFile.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("takes 2-d vectors, not 3-d"));
+
+        var square = LinearProjection.Create([0f, 0f, 0f], new float[9], outputDimension: 3);
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: square);
+        Assert.That(() => IndexFile.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("fewer dimensions than it takes"));
+    }
+
+    [Test]
+    public void An_index_without_a_projection_has_none_in_its_metadata()
+    {
+        var path = IndexFileTests.TempIndexPath();
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3);
+
+        Assert.That(IndexFile.Load(path).Metadata.Projection, Is.Null);
+        Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Not.Contain("projection"));
+    }
+
+    private static CatalogSearchService Service(LinearProjection? projection)
+    {
+        var path = IndexFileTests.TempIndexPath();
+        TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: projection);
+        var catalog = CatalogReader.Read(CatalogReaderTests.Write("id,name,category,price,image_url\nA,a,Hat,1,a.jpg\nB,b,Hat,1,b.jpg\n"));
+        return new CatalogSearchService(catalog, IndexFile.Load(path));
+    }
+
+    private static float[] Unit(float[] v)
+    {
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return [.. v.Select(x => x / norm)];
+    }
+}
