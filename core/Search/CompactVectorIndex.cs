@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 
 namespace ImageSearch.Core.Search;
 
@@ -18,6 +19,7 @@ namespace ImageSearch.Core.Search;
 public sealed class CompactVectorIndex : IVectorIndex
 {
     private const int RowsPerTask = 32_768;
+    private const int CandidatesPerTask = 500;
 
     private readonly VectorQuantizer _quantizer;
     private readonly RowMatrix<sbyte> _coarse;
@@ -102,21 +104,39 @@ public sealed class CompactVectorIndex : IVectorIndex
             return Rescore(query, Array.ConvertAll(candidates, CandidateHeap.RowOf), k);
         }
 
-        var best = new CandidateHeap(exactCount);
+        // The candidates' other codes are scattered rows (memory latency, not bandwidth): both cores, each prefetching its next row.
+        var full = new int[candidates.Length];
         using (var residual = _residual.Acquire())
         {
             unsafe
             {
-                fixed (short* w = weights)
+                var codes = (nint)residual.Pointer;
+                var width = residual.Width;
+                Parallel.For(0, (candidates.Length + CandidatesPerTask - 1) / CandidatesPerTask, part =>
                 {
-                    var residualWeights = w + CoarseDimension;
-                    foreach (var key in candidates)
+                    fixed (short* w = weights)
                     {
-                        var row = CandidateHeap.RowOf(key);
-                        best.Offer(CandidateHeap.ScoreOf(key) + Int8Dot.Dot(residual.RowPointer(row), residualWeights, residual.Width), row);
+                        var residualWeights = w + CoarseDimension;
+                        var end = Math.Min(candidates.Length, (part + 1) * CandidatesPerTask);
+                        for (var i = part * CandidatesPerTask; i < end; i++)
+                        {
+                            if (i + 1 < end && Sse.IsSupported)
+                            {
+                                Sse.Prefetch0((sbyte*)codes + ((long)CandidateHeap.RowOf(candidates[i + 1]) * width));
+                            }
+
+                            var row = (sbyte*)codes + ((long)CandidateHeap.RowOf(candidates[i]) * width);
+                            full[i] = CandidateHeap.ScoreOf(candidates[i]) + Int8Dot.Dot(row, residualWeights, width);
+                        }
                     }
-                }
+                });
             }
+        }
+
+        var best = new CandidateHeap(exactCount);
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            best.Offer(full[i], CandidateHeap.RowOf(candidates[i]));
         }
 
         return Rescore(query, Array.ConvertAll(best.ToSortedKeys(), CandidateHeap.RowOf), k);
