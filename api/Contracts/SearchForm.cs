@@ -6,7 +6,7 @@ namespace ImageSearch.Api.Contracts;
 /// The multipart/form-data fields of <c>POST /search</c> (documentation only: the endpoint reads the form itself so
 /// that every bad field is a 400 naming it). Give exactly one of <c>file</c> and <c>image_url</c>.
 /// </summary>
-public sealed class SearchForm
+public sealed class SearchForm : SearchOptionFields
 {
     /// <summary>The query photo: JPEG, PNG or WebP (detected from the bytes), at most ImageSearch:MaxUploadBytes (10 MB by default).</summary>
     [JsonPropertyName("file")]
@@ -16,23 +16,7 @@ public sealed class SearchForm
     [JsonPropertyName("image_url")]
     public Uri? ImageUrl { get; set; }
 
-    /// <summary>At most this many results, 1–100 (default 10).</summary>
-    [JsonPropertyName("top_k")]
-    public int? TopK { get; set; }
-
-    /// <summary>Leave out results whose score (the calibrated probability of a relevant match) is below this, 0–1 (default 0.70: about 70% likely relevant).</summary>
-    [JsonPropertyName("threshold")]
-    public float? Threshold { get; set; }
-
     /// <summary>Only products of these categories (repeat the field for several; ignores case).</summary>
     [JsonPropertyName("category")]
     public IReadOnlyList<string>? Category { get; set; }
-
-    /// <summary>Only products priced at least this (products without a price are left out).</summary>
-    [JsonPropertyName("min_price")]
-    public decimal? MinPrice { get; set; }
-
-    /// <summary>Only products priced at most this (products without a price are left out).</summary>
-    [JsonPropertyName("max_price")]
-    public decimal? MaxPrice { get; set; }
 }

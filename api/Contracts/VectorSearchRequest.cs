@@ -6,7 +6,7 @@ namespace ImageSearch.Api.Contracts;
 /// The JSON body of <c>POST /search/vector</c> (documentation only: the endpoint reads the body itself so that every
 /// bad field is a 400 naming it). The options are those of <c>POST /search</c>, under the same names.
 /// </summary>
-public sealed class VectorSearchRequest
+public sealed class VectorSearchRequest : SearchOptionFields
 {
     /// <summary>
     /// The query embedding: as many finite numbers as the index's dimension (GET /model), not all zero. It is
@@ -15,23 +15,7 @@ public sealed class VectorSearchRequest
     [JsonPropertyName("vector")]
     public IReadOnlyList<float> Vector { get; set; } = [];
 
-    /// <summary>At most this many results, 1–100 (default 10).</summary>
-    [JsonPropertyName("top_k")]
-    public int? TopK { get; set; }
-
-    /// <summary>Leave out results whose score (the calibrated probability of a relevant match) is below this, 0–1 (default 0.70).</summary>
-    [JsonPropertyName("threshold")]
-    public float? Threshold { get; set; }
-
     /// <summary>Only products of these categories (a string or an array of strings; ignores case).</summary>
     [JsonPropertyName("category")]
     public IReadOnlyList<string>? Category { get; set; }
-
-    /// <summary>Only products priced at least this (products without a price are left out).</summary>
-    [JsonPropertyName("min_price")]
-    public decimal? MinPrice { get; set; }
-
-    /// <summary>Only products priced at most this (products without a price are left out).</summary>
-    [JsonPropertyName("max_price")]
-    public decimal? MaxPrice { get; set; }
 }
