@@ -34,27 +34,7 @@ server=
 cleanup() { [[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# wrk's Lua: one multipart body built once; 'limit' stops the thread after that many answers (0: run for -d).
-cat > "$work/search.lua" <<LUA
-local boundary = "----imagesearch-load-test"
-local f = assert(io.open("$query", "rb"))
-local image = f:read("*all")
-f:close()
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
-wrk.body = "--" .. boundary .. "\r\n"
-  .. "Content-Disposition: form-data; name=\"top_k\"\r\n\r\n10\r\n"
-  .. "--" .. boundary .. "\r\n"
-  .. "Content-Disposition: form-data; name=\"file\"; filename=\"query.jpg\"\r\n"
-  .. "Content-Type: image/jpeg\r\n\r\n" .. image .. "\r\n"
-  .. "--" .. boundary .. "--\r\n"
-local limit = tonumber(os.getenv("LOAD_LIMIT") or "0")
-local answered = 0
-function response(status, headers, body)
-  answered = answered + 1
-  if limit > 0 and answered >= limit then wrk.thread:stop() end
-end
-LUA
+export QUERY_PHOTO="$query"   # read by bench/search.lua, the wrk script both load benchmarks share
 
 echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 echo "== query: $query ($(stat -c %s "$query") bytes)"
@@ -75,12 +55,12 @@ errors=0
 run() {  # run NAME THREADS CONNECTIONS [wrk options...]
     local name=$1 threads=$2 connections=$3; shift 3
     echo "== $name: $connections client(s)"
-    wrk -t"$threads" -c"$connections" --latency -s "$work/search.lua" "$@" "$url/search" | tee "$work/$name.txt" \
+    wrk -t"$threads" -c"$connections" --latency -s bench/search.lua "$@" "$url/search" | tee "$work/$name.txt" \
         | grep -E "Requests/sec|requests in|Latency  |^ +(50|75|90|99)%|Non-2xx|Socket errors"
     if grep -qE "Non-2xx|Socket errors" "$work/$name.txt"; then errors=1; fi
 }
 
-LOAD_LIMIT=0 wrk -t1 -c2 -d5s -s "$work/search.lua" "$url/search" >/dev/null   # warm up (JIT, ONNX Runtime, page cache)
+LOAD_LIMIT=0 wrk -t1 -c2 -d5s -s bench/search.lua "$url/search" >/dev/null   # warm up (JIT, ONNX Runtime, page cache)
 run single 1 1 -d"$duration"
 run concurrent 2 "$clients" -d"$duration"
 

@@ -141,20 +141,7 @@ NGINX
     sleep 0.5   # the new workers take over; the old ones finish what they have
 }
 
-cat > "$work/search.lua" <<LUA
-local boundary = "----imagesearch-scale-out"
-local f = assert(io.open("$query", "rb"))
-local image = f:read("*all")
-f:close()
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
-wrk.body = "--" .. boundary .. "\r\n"
-  .. "Content-Disposition: form-data; name=\"top_k\"\r\n\r\n10\r\n"
-  .. "--" .. boundary .. "\r\n"
-  .. "Content-Disposition: form-data; name=\"file\"; filename=\"query.jpg\"\r\n"
-  .. "Content-Type: image/jpeg\r\n\r\n" .. image .. "\r\n"
-  .. "--" .. boundary .. "--\r\n"
-LUA
+export QUERY_PHOTO="$query"   # read by bench/search.lua, the wrk script both load benchmarks share
 
 failures=0
 report() { # NAME: the wrk summary lines that matter; counts errors
@@ -167,7 +154,7 @@ load() { # NAME wrk-options...: a timed run through nginx, with the CPU time the
     local name=$1; shift
     local replicas_before nginx_before machine_before requests seconds
     replicas_before=$(cpu_ticks "${replica_pid[@]}"); nginx_before=$(nginx_cpu_ticks); machine_before=$(machine_busy_ticks)
-    wrk -t2 -c"$clients" --latency -s "$work/search.lua" "$@" "$lb/search" > "$work/$name.txt"
+    wrk -t2 -c"$clients" --latency -s bench/search.lua "$@" "$lb/search" > "$work/$name.txt"
     requests=$(awk '/requests in/{print $1}' "$work/$name.txt")
     seconds=$(awk '/requests in/{sub(/s,$/, "", $4); print $4}' "$work/$name.txt")
     awk -v r="$(( $(cpu_ticks "${replica_pid[@]}") - replicas_before ))" -v n="$(( $(nginx_cpu_ticks) - nginx_before ))" \
@@ -178,7 +165,7 @@ load() { # NAME wrk-options...: a timed run through nginx, with the CPU time the
 }
 load_start() { # NAME: a run that lasts until load_stop (wrk prints its summary on SIGINT)
     : > "$work/nginx-access.log"   # nginx appends (O_APPEND): the truncated log starts over
-    wrk -t2 -c"$clients" --latency -s "$work/search.lua" -d600s "$lb/search" > "$work/$1.txt" &
+    wrk -t2 -c"$clients" --latency -s bench/search.lua -d600s "$lb/search" > "$work/$1.txt" &
     wrk_pid=$!
 }
 load_stop() { kill -INT "$wrk_pid"; wait "$wrk_pid" || true; wrk_pid=; }
@@ -189,13 +176,13 @@ echo "== query: $query ($(stat -c %s "$query") bytes); $clients connections; ind
 
 start_replica 1 "$work/index-v1"
 write_nginx 1
-wrk -t1 -c2 -d5s -s "$work/search.lua" "$lb/search" >/dev/null   # warm up: JIT, ONNX Runtime, page cache
+wrk -t1 -c2 -d5s -s bench/search.lua "$lb/search" >/dev/null   # warm up: JIT, ONNX Runtime, page cache
 echo "== 1 replica (core 0), RSS $(rss 1)"
 load one -d"$duration"; report one || failures=$((failures + 1))
 
 start_replica 2 "$work/index-v1"
 write_nginx 1 2
-wrk -t1 -c2 -d5s -s "$work/search.lua" "$lb/search" >/dev/null
+wrk -t1 -c2 -d5s -s bench/search.lua "$lb/search" >/dev/null
 echo "== 2 replicas (cores 0 and 1), RSS $(rss 1) + $(rss 2)"
 load two -d"$duration"; report two || failures=$((failures + 1))
 
