@@ -48,7 +48,7 @@ public static class LargeCatalogBenchmark
                 }
 
                 var candidates = Option(args, "--candidates", $"{new CompactSearchOptions().CoarseCandidates},{new CompactSearchOptions().ExactCandidates}");
-                using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, [typeof(LargeCatalogBenchmark).Assembly.Location, "large-catalog-measure", folder, kind, candidates])
+                using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, [.. HostArguments(), "large-catalog-measure", folder, kind, candidates])
                 {
                     RedirectStandardOutput = true,
                 })!;
@@ -59,6 +59,10 @@ public static class LargeCatalogBenchmark
 
         return 0;
     }
+
+    /// <summary>Run as <c>dotnet bench.dll</c> the child needs the assembly; run through the apphost (<c>dotnet run</c>) it must not get it.</summary>
+    private static string[] HostArguments() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(LargeCatalogBenchmark).Assembly.Location] : [];
 
     /// <summary>
     /// In a fresh process: the index alone (mapped and checked, as the API does), then the whole service (catalog,

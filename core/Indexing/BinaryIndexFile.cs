@@ -21,6 +21,10 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     private readonly SafeFileHandle _reader;
     private readonly Dictionary<BinaryIndexSection, (long Offset, long Length)> _sections;
 
+    private readonly uint _vectorChecksum;
+    private readonly bool _checkRowsOnRead;
+    private bool _vectorsVerified;
+
     private BinaryIndexFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, SafeFileHandle reader, long length, bool verifyVectors)
     {
         Path = path;
@@ -93,8 +97,20 @@ public sealed unsafe class BinaryIndexFile : IDisposable
             Expect(BinaryIndexSection.ResidualCodes, (long)Rows * (Dimension - CoarseDimension));
         }
 
+        // A file with compact codes is searched by reading a few hundred rows per query: when each row has its own
+        // checksum, those rows are checked as they are read and the vectors (5 GB for a million products) need not all
+        // be read on loading. Otherwise (or when the vectors are mapped for an exact scan, see CreateSearchIndex) the
+        // whole section is checked.
+        _vectorChecksum = checksums[BinaryIndexSection.Vectors];
+        _checkRowsOnRead = verifyVectors && CoarseDimension > 0 && _sections.ContainsKey(BinaryIndexSection.RowChecksums);
+        if (_checkRowsOnRead)
+        {
+            Expect(BinaryIndexSection.RowChecksums, (long)Rows * sizeof(uint));
+        }
+
+        _vectorsVerified = verifyVectors && !_checkRowsOnRead;
         var failed = new List<BinaryIndexSection>();
-        Parallel.ForEach(_sections.Keys.Where(k => k != BinaryIndexSection.Vectors || verifyVectors).ToArray(), kind =>
+        Parallel.ForEach(_sections.Keys.Where(k => k != BinaryIndexSection.Vectors || _vectorsVerified).ToArray(), kind =>
         {
             var (offset, size) = _sections[kind];
             var actual = kind == BinaryIndexSection.Vectors ? ChecksumByReading(offset, size) : Crc32C.ComputeChunked(start + offset, size);
@@ -112,7 +128,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         }
 
         Ids = ReadIds(start);
-        VectorRows = new FileRows(this);
+        VectorRows = new FileRows(this, _checkRowsOnRead ? Section<uint>(BinaryIndexSection.RowChecksums) : null);
         if (CoarseDimension > 0)
         {
             Quantizer = new VectorQuantizer(Floats(BinaryIndexSection.QuantizerMean), Floats(BinaryIndexSection.QuantizerAxes), Floats(BinaryIndexSection.QuantizerScales));
@@ -207,6 +223,18 @@ public sealed unsafe class BinaryIndexFile : IDisposable
             return new CompactVectorIndex(Quantizer, CoarseCodes!, ResidualCodes!, VectorRows, options);
         }
 
+        if (_checkRowsOnRead && !_vectorsVerified)
+        {
+            // An exact scan reads the mapped vectors directly, past the row checks: check them all first.
+            var (offset, size) = _sections[BinaryIndexSection.Vectors];
+            if (ChecksumByReading(offset, size) != _vectorChecksum)
+            {
+                throw Invalid($"is damaged: the checksum of {BinaryIndexSection.Vectors} does not match");
+            }
+
+            _vectorsVerified = true;
+        }
+
         return new VectorIndex(new RowMatrix<float>(_view.SafeMemoryMappedViewHandle, _sections[BinaryIndexSection.Vectors].Offset, Rows, Dimension));
     }
 
@@ -253,11 +281,14 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         return ids;
     }
 
-    private float[] Floats(BinaryIndexSection kind)
+    private float[] Floats(BinaryIndexSection kind) => Section<float>(kind);
+
+    private T[] Section<T>(BinaryIndexSection kind)
+        where T : unmanaged
     {
         var (offset, size) = _sections[kind];
         var start = (byte*)_view.SafeMemoryMappedViewHandle.DangerousGetHandle();
-        return MemoryMarshal.Cast<byte, float>(new ReadOnlySpan<byte>(start + offset, checked((int)size))).ToArray();
+        return MemoryMarshal.Cast<byte, T>(new ReadOnlySpan<byte>(start + offset, checked((int)size))).ToArray();
     }
 
     /// <summary>The vectors' checksum read through the page cache rather than the mapping, so they do not count as this process's memory.</summary>
@@ -293,7 +324,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
 
     private IndexFormatException Invalid(string problem) => new($"{Path} {problem}.");
 
-    private sealed class FileRows(BinaryIndexFile file) : IVectorRows
+    private sealed class FileRows(BinaryIndexFile file, uint[]? rowChecksums) : IVectorRows
     {
         private readonly long _offset = file._sections[BinaryIndexSection.Vectors].Offset;
 
@@ -304,7 +335,12 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         public void CopyRow(int row, Span<float> destination)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Rows, nameof(row));
-            file.ReadExactly(_offset + ((long)row * Width * sizeof(float)), MemoryMarshal.AsBytes(destination[..Width]));
+            var bytes = MemoryMarshal.AsBytes(destination[..Width]);
+            file.ReadExactly(_offset + ((long)row * Width * sizeof(float)), bytes);
+            if (rowChecksums is not null && Crc32C.Compute(bytes) != rowChecksums[row])
+            {
+                throw file.Invalid($"is damaged: the vector of row {row + 1} ({file.Ids[row]}) does not match its checksum");
+            }
         }
     }
 }

@@ -50,4 +50,10 @@ internal enum BinaryIndexSection : uint
 
     /// <summary>int8[rows × (dimension − coarse dimension)]: codes on the other axes, read for candidates.</summary>
     ResidualCodes = 7,
+
+    /// <summary>
+    /// uint32[rows]: the CRC-32C of each row of <see cref="Vectors"/>, so a compact search can check the few rows it
+    /// rescores as it reads them instead of reading every vector on loading (optional: files without it are checked whole).
+    /// </summary>
+    RowChecksums = 8,
 }

@@ -48,6 +48,7 @@ public static class BinaryIndexWriter
             sections.Add((BinaryIndexSection.QuantizerScales, MemoryMarshal.AsBytes(quantizer.Scales).ToArray()));
             sections.Add((BinaryIndexSection.CoarseCodes, (byte[])(Array)coarse));
             sections.Add((BinaryIndexSection.ResidualCodes, (byte[])(Array)residual));
+            sections.Add((BinaryIndexSection.RowChecksums, RowChecksums(vectors, dimension)));
         }
         else
         {
@@ -132,6 +133,16 @@ public static class BinaryIndexWriter
         }
 
         public void Dispose() => _handle.Free();
+    }
+
+    private static byte[] RowChecksums(float[] vectors, int dimension)
+    {
+        var rows = vectors.Length / dimension;
+        var checksums = new byte[rows * sizeof(uint)];
+        Parallel.For(0, rows, row => BinaryPrimitives.WriteUInt32LittleEndian(
+            checksums.AsSpan(row * sizeof(uint)),
+            Crc32C.Compute(MemoryMarshal.AsBytes(vectors.AsSpan(row * dimension, dimension)))));
+        return checksums;
     }
 
     private static void Pad(Stream stream, long offset)

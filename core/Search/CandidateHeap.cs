@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ImageSearch.Core.Search;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal sealed class CandidateHeap(int capacity)
 
     public static int ScoreOf(long key) => (int)(key >> 32);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(int score, int row)
     {
         var key = Key(score, row);
@@ -65,6 +68,7 @@ internal sealed class CandidateHeap(int capacity)
         return keys;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDown(long key)
     {
         var i = 0;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace ImageSearch.Core.Search;
 
@@ -85,6 +86,8 @@ public sealed class VectorIndex : IVectorIndex
         }
     }
 
+    // Fully optimised at once, not left to tiered compilation (see CompactVectorIndex).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe TopHits Scan(ReadOnlySpan<float> query, nint rows, int start, int end, int k, Func<int, bool>? include)
     {
         var top = new TopHits(k);

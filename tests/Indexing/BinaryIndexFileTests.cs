@@ -47,9 +47,9 @@ public sealed class BinaryIndexFileTests
 
     [TestCase("CoarseCodes")]
     [TestCase("ResidualCodes")]
-    [TestCase("Vectors")]
+    [TestCase("RowChecksums")]
     [TestCase("Ids")]
-    public void A_flipped_byte_in_any_section_is_caught_and_named(string section)
+    public void A_flipped_byte_in_any_section_is_caught_on_opening_and_named(string section)
     {
         var (path, _, _) = WriteIndex(rows: 300, coarse: 8);
         var binaryPath = BinaryIndexWriter.PathFor(path);
@@ -57,6 +57,58 @@ public sealed class BinaryIndexFileTests
 
         var error = Assert.Throws<IndexFormatException>(() => BinaryIndexFile.Open(binaryPath).Dispose());
         Assert.That(error!.Message, Does.Contain("damaged").And.Contain(section));
+    }
+
+    [Test]
+    public void A_flipped_vector_byte_in_a_file_without_codes_is_caught_on_opening()
+    {
+        var (path, _, _) = WriteIndex(rows: 300, coarse: 0);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        FlipByte(binaryPath, SectionOffset(binaryPath, BinaryIndexSection.Vectors) + 5);
+
+        var error = Assert.Throws<IndexFormatException>(() => BinaryIndexFile.Open(binaryPath).Dispose());
+        Assert.That(error!.Message, Does.Contain("damaged").And.Contain("Vectors"));
+    }
+
+    [Test]
+    public void With_codes_a_flipped_vector_byte_is_caught_when_its_row_is_read_not_on_opening()
+    {
+        var (path, _, vectors) = WriteIndex(rows: 300, coarse: 8);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        var rowBytes = Dimension * sizeof(float);
+        FlipByte(binaryPath, SectionOffset(binaryPath, BinaryIndexSection.Vectors) + (7 * rowBytes) + 5);
+
+        using var binary = BinaryIndexFile.Open(binaryPath);
+
+        var row = new float[Dimension];
+        binary.VectorRows.CopyRow(6, row);
+        Assert.That(row, Is.EqualTo(vectors.AsSpan(6 * Dimension, Dimension).ToArray()));
+        var error = Assert.Throws<IndexFormatException>(() => binary.VectorRows.CopyRow(7, row));
+        Assert.That(error!.Message, Does.Contain("damaged").And.Contain("row 8 (p7)"));
+    }
+
+    [Test]
+    public void With_codes_a_flipped_vector_byte_is_caught_before_an_exact_scan_maps_the_vectors()
+    {
+        var (path, _, _) = WriteIndex(rows: 300, coarse: 8);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        FlipByte(binaryPath, SectionOffset(binaryPath, BinaryIndexSection.Vectors) + 5);
+        using var binary = BinaryIndexFile.Open(binaryPath);
+
+        var error = Assert.Throws<IndexFormatException>(() => binary.CreateSearchIndex(new CompactSearchOptions(), compactFromRows: int.MaxValue));
+        Assert.That(error!.Message, Does.Contain("damaged").And.Contain("Vectors"));
+    }
+
+    [Test]
+    public void Without_vector_checks_a_damaged_row_is_not_reported()
+    {
+        var (path, _, _) = WriteIndex(rows: 300, coarse: 8);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        FlipByte(binaryPath, SectionOffset(binaryPath, BinaryIndexSection.Vectors) + 5);
+
+        using var binary = BinaryIndexFile.Open(binaryPath, verifyVectors: false);
+
+        Assert.DoesNotThrow(() => binary.VectorRows.CopyRow(0, new float[Dimension]));
     }
 
     [Test]
