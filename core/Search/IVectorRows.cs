@@ -8,4 +8,7 @@ public interface IVectorRows
     int Width { get; }
 
     void CopyRow(int row, Span<float> destination);
+
+    /// <summary>Says which rows are about to be read, so that rows not in memory can be fetched all at once.</summary>
+    void Prefetch(ReadOnlySpan<int> rows);
 }

@@ -111,5 +111,9 @@ public sealed unsafe class RowMatrix<T>
         public int Width => matrix.Width;
 
         public void CopyRow(int row, Span<float> destination) => matrix.CopyRow(row, destination);
+
+        public void Prefetch(ReadOnlySpan<int> rows)
+        {
+        }
     }
 }

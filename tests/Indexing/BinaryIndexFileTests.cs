@@ -33,6 +33,22 @@ public sealed class BinaryIndexFileTests
     }
 
     [Test]
+    public void Rows_read_after_a_prefetch_are_the_rows_written()
+    {
+        var (path, _, vectors) = WriteIndex(rows: 500, coarse: 12);
+        using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(path));
+
+        binary.VectorRows.Prefetch([499, 3, 250]);
+
+        var row = new float[Dimension];
+        foreach (var index in new[] { 499, 3, 250 })
+        {
+            binary.VectorRows.CopyRow(index, row);
+            Assert.That(row, Is.EqualTo(vectors.AsSpan(index * Dimension, Dimension).ToArray()));
+        }
+    }
+
+    [Test]
     public void Ids_in_any_script_survive()
     {
         string[] ids = ["ü-1", "商品-2", "🙂"];
