@@ -1,5 +1,6 @@
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Indexing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -61,6 +62,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request too large",
             "The request body is larger than the service accepts."),
         BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+        IndexFormatException => (StatusCodes.Status503ServiceUnavailable, "The search index is damaged",
+            "A stored vector failed its checksum during the search; the service's log names the row. Rebuild or redeploy the index."),
         _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The service failed to handle the request; the error was logged."),
     };
 }

@@ -1,6 +1,7 @@
 using ImageSearch.Api.Errors;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Indexing;
 using Microsoft.AspNetCore.Http;
 
 namespace ImageSearch.Tests.Api;
@@ -31,6 +32,17 @@ public sealed class ApiExceptionHandlerTests
         Assert.That(actual, Is.EqualTo(status));
         Assert.That(title, Is.Not.Empty);
         Assert.That(detail, Is.Not.Empty);
+    }
+
+    [Test]
+    public void A_damaged_index_row_is_a_503_that_does_not_show_the_file_path()
+    {
+        var (status, title, detail) = ApiExceptionHandler.Describe(
+            new IndexFormatException("/srv/data/index.bin is damaged: the vector of row 8 (p7) does not match its checksum."));
+
+        Assert.That(status, Is.EqualTo(503));
+        Assert.That(title, Does.Contain("damaged"));
+        Assert.That(detail, Does.Not.Contain("/srv/data"));
     }
 
     [Test]
