@@ -5,7 +5,8 @@ namespace ImageSearch.Core.Imaging;
 /// <summary>
 /// How <see cref="ViewAugmenter"/> makes a random view of a catalog photo, to look more like a shopper's photo of the
 /// same item: a random resized crop, a mirror image, a small rotation, brightness/contrast/saturation jitter, sometimes
-/// a blur (rendered small and scaled up) and sometimes the item shrunk onto a plain or given background.
+/// a blur (rendered small and scaled up) and sometimes the item shrunk onto a plain or given background. The defaults
+/// are those chosen on the tuning half of the clothing photos (docs/quality.md, issue 8 part 3: preset <c>clutter</c>).
 /// </summary>
 public sealed record ViewAugmentationOptions
 {
@@ -35,11 +36,14 @@ public sealed record ViewAugmentationOptions
     /// <summary>Chance that a view is rendered at 1/2 or 1/3 of its size and scaled back up (soft focus, low resolution).</summary>
     public double BlurProbability { get; init; } = 0.25;
 
-    /// <summary>Chance that the item is shrunk onto a background (a grey canvas, or the background given to the render).</summary>
-    public double PadProbability { get; init; } = 0.25;
+    /// <summary>
+    /// Chance that the item is shrunk onto a background: the background given to the render (the build gives other
+    /// catalog photos, a stand-in for a shop shelf or a cluttered floor), else a grey canvas.
+    /// </summary>
+    public double PadProbability { get; init; } = 0.5;
 
     /// <summary>Smallest side of the item on a padded view, as a share of the canvas side.</summary>
-    public double MinPadScale { get; init; } = 0.5;
+    public double MinPadScale { get; init; } = 0.4;
 
     /// <summary>Shorter side of the rendered view; the preprocessing resizes it to the model's input anyway.</summary>
     public int OutputShortSide { get; init; } = 256;
