@@ -14,7 +14,10 @@ namespace ImageSearch.BuildIndex.Commands;
 /// <summary><c>build --catalog products.csv --out index.csv</c>: embeds every catalog image into an index.</summary>
 internal static class BuildCommand
 {
-    /// <summary>Views a catalog photo gets by default when a metric head is trained (chosen on the tuning half: docs/quality.md, part 3).</summary>
+    /// <summary>
+    /// Views a catalog photo gets by default when a metric head is trained on the catalog alone (chosen on the tuning
+    /// half: docs/quality.md, part 3); with training photos the default is none.
+    /// </summary>
     public const int DefaultAugmentViews = 8;
 
     private const int MaxAugmentViews = 64;
@@ -50,11 +53,11 @@ internal static class BuildCommand
                 + "auto (train it when the catalog's categories or groups repeat, or with --training-queries), off, or its dimension (e.g. 256).",
             DefaultValueFactory = _ => "auto",
         };
-        var augmentViews = new Option<int>("--augment-views")
+        var augmentViews = new Option<int?>("--augment-views")
         {
             Description = "Augmented views (random crop, flip, rotation, colour, blur, background) of each catalog photo that the metric head "
-                + "also trains on, to learn what separates a shopper's photo from a studio shot; 0: none. Only training changes (docs/quality.md, part 3).",
-            DefaultValueFactory = _ => DefaultAugmentViews,
+                + $"also trains on, to learn what separates a shopper's photo from a studio shot; 0: none. Default {DefaultAugmentViews}, or 0 with "
+                + "--training-queries (where they measured no gain). Only training changes (docs/quality.md, part 3).",
         };
         var coarse = new Option<int>("--coarse-dimensions")
         {
@@ -156,7 +159,7 @@ internal static class BuildCommand
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
                     TrainingQueries = photos,
                     MetricHead = head,
-                    AugmentViews = parse.GetValue(augmentViews),
+                    AugmentViews = parse.GetValue(augmentViews) ?? (photos is { Count: > 0 } ? 0 : DefaultAugmentViews),
                 };
                 var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
                 BuildSummary.Print(result, indexFile.FullName);

@@ -48,11 +48,12 @@ internal static class ExperimentCommand
         var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().MaxEpochs };
         var headRegularization = new Option<float>("--head-reg") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Regularization };
         var headLoss = new Option<string>("--head-loss") { DefaultValueFactory = _ => "softmax" };
+        var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Seed };
         var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
         var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques (issue 8) on tuning and held-out queries.")
         {
-            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, augPresets, augViews,
+            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, augPresets, augViews,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -81,6 +82,7 @@ internal static class ExperimentCommand
                     MaxEpochs = parse.GetValue(headEpochs),
                     Regularization = parse.GetValue(headRegularization),
                     Loss = parse.GetValue(headLoss) == "triplet" ? Core.Learning.MetricLoss.Triplet : Core.Learning.MetricLoss.Softmax,
+                    Seed = parse.GetValue(headSeed),
                 };
                 switch (which)
                 {

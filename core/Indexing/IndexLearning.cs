@@ -63,7 +63,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
                 heldBackItems = [.. trained.ValidationRows.Where(r => r < rows.Count)];
                 var t = projection.Training!;
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"metric head: {projection.InputDimension} → {projection.OutputDimension}, trained on {t.CatalogItems} catalog items, {t.TrainingQueries} photos{(t.AugmentedViews is { } v ? $" and {v} augmented views" : "")} by {t.Label}; validation mAP {t.ValidationMapBefore:F3} → {t.ValidationMapAfter:F3} on {t.ValidationItems} held back (epoch {t.BestEpoch} of {t.Epochs}); {t.Seconds:F1} s."));
+                    $"metric head: {projection.InputDimension} → {projection.OutputDimension}, trained on {t.CatalogItems} catalog items{(t.AugmentedViews is { } v ? $", {t.TrainingQueries} photos and {v} augmented views" : $" and {t.TrainingQueries} photos")} by {t.Label}; validation mAP {t.ValidationMapBefore:F3} → {t.ValidationMapAfter:F3} on {t.ValidationItems} held back (epoch {t.BestEpoch} of {t.Epochs}); {t.Seconds:F1} s."));
             }
             catch (ArgumentException e)
             {
