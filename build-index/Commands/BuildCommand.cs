@@ -14,6 +14,14 @@ namespace ImageSearch.BuildIndex.Commands;
 /// <summary><c>build --catalog products.csv --out index.csv</c>: embeds every catalog image into an index.</summary>
 internal static class BuildCommand
 {
+    /// <summary>
+    /// Views a catalog photo gets by default when a metric head is trained on the catalog alone (chosen on the tuning
+    /// half: docs/quality.md, part 3); with training photos the default is none.
+    /// </summary>
+    public const int DefaultAugmentViews = 8;
+
+    private const int MaxAugmentViews = 64;
+
     public static Command Create()
     {
         var catalogOption = new Option<FileInfo>("--catalog") { Description = "products.csv: id,name,category,price,image_url (+ any extra columns).", Required = true };
@@ -45,6 +53,12 @@ internal static class BuildCommand
                 + "auto (train it when the catalog's categories or groups repeat, or with --training-queries), off, or its dimension (e.g. 256).",
             DefaultValueFactory = _ => "auto",
         };
+        var augmentViews = new Option<int?>("--augment-views")
+        {
+            Description = "Augmented views (random crop, flip, rotation, colour, blur, background) of each catalog photo that the metric head "
+                + $"also trains on, to learn what separates a shopper's photo from a studio shot; 0: none. Default {DefaultAugmentViews}, or 0 with "
+                + "--training-queries (where they measured no gain). Only training changes (docs/quality.md, part 3).",
+        };
         var coarse = new Option<int>("--coarse-dimensions")
         {
             Description = "Principal axes in index.bin's coarse codes, scanned by every search of a large catalog (docs/benchmarks.md).",
@@ -58,7 +72,7 @@ internal static class BuildCommand
         var command = new Command("build", "Build index.csv and index.bin from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
             catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
-            trainingQueries, trainingHalf, metricHead,
+            trainingQueries, trainingHalf, metricHead, augmentViews,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,6 +81,11 @@ internal static class BuildCommand
             if (parse.GetValue(threads) <= 0 || parse.GetValue(batch) <= 0)
             {
                 return Failure.Report("build", ExitCodes.UnusableInput, "--threads and --batch must be positive numbers.");
+            }
+
+            if (parse.GetValue(augmentViews) is < 0 or > MaxAugmentViews)
+            {
+                return Failure.Report("build", ExitCodes.UnusableInput, $"--augment-views takes 0 to {MaxAugmentViews}.");
             }
 
             if (parse.GetValue(coarse) <= 0 || parse.GetValue(compactFrom) < 0)
@@ -140,6 +159,7 @@ internal static class BuildCommand
                         : new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(parse.GetValue(calibration)!) },
                     TrainingQueries = photos,
                     MetricHead = head,
+                    AugmentViews = parse.GetValue(augmentViews) ?? (photos is { Count: > 0 } ? 0 : DefaultAugmentViews),
                 };
                 var result = await BuildProgress.RunAsync(catalog.Count, progress => builder.BuildAsync(catalog, indexFile.FullName, options, progress, cancellationToken));
                 BuildSummary.Print(result, indexFile.FullName);

@@ -48,9 +48,12 @@ internal static class ExperimentCommand
         var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().MaxEpochs };
         var headRegularization = new Option<float>("--head-reg") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Regularization };
         var headLoss = new Option<string>("--head-loss") { DefaultValueFactory = _ => "softmax" };
+        var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Seed };
+        var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
+        var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques (issue 8) on tuning and held-out queries.")
         {
-            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss,
+            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, augPresets, augViews,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -65,10 +68,12 @@ internal static class ExperimentCommand
             var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
             var merged = MergeMap(parse.GetValue(merge) ?? []);
             var which = parse.GetValue(plan)!;
-            if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote")
+            if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote" or "augment" or "augment-rerank")
             {
                 using var embedder = new ViewEmbedder(CommonOptions.ResolveModel(parse.GetValue(model)), parse.GetValue(features)!.FullName);
-                var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, ImageViews.All, CropPlan.QueryViews), merged);
+                var catalogViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : ImageViews.All;
+                var queryViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryViews;
+                var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogViews, queryViews), merged);
                 var head = new Core.Learning.MetricHeadOptions
                 {
                     Dimension = parse.GetValue(headDimension),
@@ -77,6 +82,7 @@ internal static class ExperimentCommand
                     MaxEpochs = parse.GetValue(headEpochs),
                     Regularization = parse.GetValue(headRegularization),
                     Loss = parse.GetValue(headLoss) == "triplet" ? Core.Learning.MetricLoss.Triplet : Core.Learning.MetricLoss.Softmax,
+                    Seed = parse.GetValue(headSeed),
                 };
                 switch (which)
                 {
@@ -94,6 +100,20 @@ internal static class ExperimentCommand
                         break;
                     case "vote":
                         VotePlan.Run(viewLab, head);
+                        break;
+                    case "augment" or "augment-rerank":
+                        var paths = catalog.Products.Select(p => catalog.LocateImage(p).FilePath!).ToList();
+                        var presets = parse.GetValue(augPresets)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                        var counts = parse.GetValue(augViews)!.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                        if (which == "augment")
+                        {
+                            AugmentPlan.Run(viewLab, embedder, paths, presets, counts, head, parse.GetValue(only));
+                        }
+                        else
+                        {
+                            AugmentRerankPlan.Run(viewLab, embedder, paths, presets[0], counts[0], head);
+                        }
+
                         break;
                     default:
                         ExtrasPlan.Run(viewLab, head);

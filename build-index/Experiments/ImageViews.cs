@@ -12,6 +12,7 @@ namespace ImageSearch.BuildIndex.Experiments;
 /// <item><c>pad</c>: the whole photo, padded to a square with the mean colour of its border, 224×224.</item>
 /// <item><c>squash</c>: the whole photo resized to 224×224, aspect ratio not kept.</item>
 /// <item><c>tl</c>, <c>tr</c>, <c>bl</c>, <c>br</c>: squares of 80% of the shorter side at the four corners.</item>
+/// <item><c>aug-PRESET-K</c>: view K of <see cref="ViewAugmenter"/> with one of <see cref="AugmentedView.Presets"/>, then the centre crop.</item>
 /// </list>
 /// </summary>
 internal sealed class ImageViews
@@ -31,6 +32,9 @@ internal sealed class ImageViews
     }
 
     public int TensorLength => _centre.TensorLength;
+
+    /// <summary>Backgrounds for the <c>clutter</c> presets' padded views, by seed (owned by the provider).</summary>
+    public Func<int, RgbImage?>? Backgrounds { get; set; }
 
     /// <summary>Writes the tensor of each requested view of <paramref name="encoded"/>, one after another.</summary>
     public void Render(ReadOnlySpan<byte> encoded, IReadOnlyList<string> views, Span<float> destination)
@@ -59,6 +63,15 @@ internal sealed class ImageViews
                 }
 
                 image ??= _decoder.Decode(encoded, new DecodeOptions { MinShortSide = _zoom.Options.ResizeShortSide * 5 / 4 });
+                if (AugmentedView.TryParse(view, out var preset, out var number))
+                {
+                    var augmenter = new ViewAugmenter(AugmentedView.Presets[preset]);
+                    var seed = augmenter.SeedOf(encoded, number);
+                    using var augmented = augmenter.Render(image, seed, preset.StartsWith("clutter", StringComparison.Ordinal) ? Backgrounds?.Invoke(seed) : null);
+                    _centre.Tensorizer.Write(augmented, tensor);
+                    continue;
+                }
+
                 switch (view)
                 {
                     case "short":

@@ -21,6 +21,17 @@ internal sealed class ViewEmbedder : IDisposable
 
     public int Dimension => _extractor.Dimension;
 
+    /// <summary>Gives the <c>clutter</c> presets up to 64 of these photos (evenly spaced) to put items on.</summary>
+    public void UseBackgrounds(IReadOnlyList<string> paths)
+    {
+        var decoder = new ImageDecoder();
+        var count = Math.Min(64, paths.Count);
+        var images = Enumerable.Range(0, count)
+            .Select(i => decoder.Decode(File.ReadAllBytes(paths[(int)((long)i * paths.Count / count)]), new DecodeOptions { MinShortSide = 256 }))
+            .ToArray();
+        _views.Backgrounds = seed => images[(int)((uint)seed % (uint)images.Length)];
+    }
+
     /// <summary>Row-major vectors (L2-normalised) of every path, per view.</summary>
     public Dictionary<string, float[]> Embed(IReadOnlyList<string> paths, IReadOnlyList<string> views)
     {

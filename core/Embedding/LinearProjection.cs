@@ -158,4 +158,13 @@ public sealed record ProjectionTraining(
     double ValidationMapBefore,
     double ValidationMapAfter,
     double Seconds,
-    IReadOnlyList<string>? PhotoSha256 = null);
+    IReadOnlyList<string>? PhotoSha256 = null)
+{
+    /// <summary>Augmented views of catalog items trained on as extra anchors (<c>build --augment-views</c>); null: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? AugmentedViews { get; init; }
+
+    /// <summary>How those views were made, in words; null: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Augmentation { get; init; }
+}

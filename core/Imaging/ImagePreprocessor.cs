@@ -25,6 +25,12 @@ public sealed class ImagePreprocessor
     /// <summary>How the preprocessor asks decoders to decode (pixel limit, reduced JPEG scale).</summary>
     public DecodeOptions DecodeOptions => _decodeOptions;
 
+    /// <summary>
+    /// The upright pixels <see cref="Preprocess"/> starts from (possibly at a reduced JPEG scale that keeps enough for the
+    /// resize); the caller disposes them. Throws <see cref="ImageDecodeException"/> for bytes it cannot use.
+    /// </summary>
+    public RgbImage Decode(ReadOnlySpan<byte> encoded) => _decoder.Decode(encoded, _decodeOptions);
+
     /// <summary>Writes the tensor of one image. Throws <see cref="ImageDecodeException"/> for bytes it cannot use.</summary>
     public void Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination)
     {

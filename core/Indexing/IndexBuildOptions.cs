@@ -1,4 +1,5 @@
 using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Imaging;
 using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 
@@ -39,4 +40,13 @@ public sealed record IndexBuildOptions
 
     /// <summary>The learned metric head to train (see <see cref="MetricHeadTrainer"/>); null trains none.</summary>
     public MetricHeadOptions? MetricHead { get; init; }
+
+    /// <summary>
+    /// Augmented views of every catalog photo the metric head also trains on (<c>build --augment-views</c>), each an
+    /// extra anchor with its item's label; 0: none. They only change training: nothing more is stored or searched.
+    /// </summary>
+    public int AugmentViews { get; init; }
+
+    /// <summary>How those views are made (see <see cref="ViewAugmenter"/>).</summary>
+    public ViewAugmentationOptions ViewAugmentation { get; init; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using ImageSearch.Core.Catalog;
@@ -19,6 +20,9 @@ namespace ImageSearch.Core.Indexing;
 /// </summary>
 public sealed class IndexBuilder
 {
+    /// <summary>Catalog photos (evenly spaced) that padded augmented views may put their item on.</summary>
+    private const int Backgrounds = 64;
+
     private readonly ImageEmbedder _embedder;
     private readonly ICatalogImageLoader _images;
     private readonly ILogger<IndexBuilder> _logger;
@@ -69,9 +73,13 @@ public sealed class IndexBuilder
             {
                 var vectors = Matrix(written);
                 var learning = new IndexLearning(_embedder, _logger);
-                var learned = built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options)
-                    ? learning.Reuse(previousMetadata, vectors, notes)
-                    : learning.Learn(written, vectors, options, notes, cancel.Token);
+                var reuse = built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options);
+                var views = !reuse && options.MetricHead is not null && options.AugmentViews > 0
+                    ? await EmbedViewsAsync(catalog, written, options, notes, cancel.Token).ConfigureAwait(false)
+                    : null;
+                var learned = reuse
+                    ? learning.Reuse(previousMetadata!, vectors, notes)
+                    : learning.Learn(written, vectors, options, notes, cancel.Token, views);
 
                 // index.bin holds what is searched: the embeddings, or their projections when a metric head was trained.
                 using var binary = WriteBinary(indexPath, written, learned.Searched, learned.SearchedDimension, options, notes, cancel.Token);
@@ -210,6 +218,57 @@ public sealed class IndexBuilder
             notes.Add($"--incremental: the previous index cannot be reused ({e.Message}), so every row was embedded.");
             return (null, null);
         }
+    }
+
+    /// <summary>
+    /// <see cref="IndexBuildOptions.AugmentViews"/> augmented views of every written row's photo, embedded for the metric
+    /// head to train on (a few hundred photos at a time, so memory stays bounded); padded views put their item on one of
+    /// up to <see cref="Backgrounds"/> other catalog photos. Null, with a note, when a photo can no longer be read.
+    /// </summary>
+    private async Task<float[]?> EmbedViewsAsync(ProductCatalog catalog, List<(Product Product, ReadOnlyMemory<float> Vector)> written, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    {
+        const int Chunk = 256;
+        var stopwatch = Stopwatch.StartNew();
+        var embedder = new AugmentedViewEmbedder(_embedder, new ViewAugmenter(options.ViewAugmentation), options.BatchSize);
+        var d = _embedder.Dimension;
+        var views = new float[written.Count * options.AugmentViews * d];
+        var backgrounds = new List<RgbImage>();
+        try
+        {
+            async Task<ReadOnlyMemory<byte>[]> LoadAsync(Product[] products)
+            {
+                var photos = new ReadOnlyMemory<byte>[products.Length];
+                await Parallel.ForAsync(0, products.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken }, async (i, ct) =>
+                    photos[i] = await _images.LoadAsync(catalog.LocateImage(products[i]), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                return photos;
+            }
+
+            var count = Math.Min(Backgrounds, written.Count);
+            foreach (var photo in await LoadAsync([.. Enumerable.Range(0, count).Select(i => written[(int)((long)i * written.Count / count)].Product)]).ConfigureAwait(false))
+            {
+                backgrounds.Add(_embedder.Preprocessor.Decode(photo.Span));
+            }
+
+            for (var start = 0; start < written.Count; start += Chunk)
+            {
+                var photos = await LoadAsync([.. written.Skip(start).Take(Chunk).Select(r => r.Product)]).ConfigureAwait(false);
+                embedder.Embed(photos, options.AugmentViews, backgrounds, cancellationToken).CopyTo(views, start * options.AugmentViews * d);
+            }
+        }
+        catch (Exception e) when (e is ImageLoadException or ImageDecodeException)
+        {
+            notes.Add($"augmented views: not used, a catalog photo could not be read again ({e.Message}).");
+            return null;
+        }
+        finally
+        {
+            backgrounds.ForEach(b => b.Dispose());
+        }
+
+        notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"augmented views: {options.AugmentViews} of each of {written.Count} photos embedded for the metric head in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+        _logger.LogInformation("{Note}", notes[^1]);
+        return views;
     }
 
     private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, ReadOnlyMemory<float>>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)

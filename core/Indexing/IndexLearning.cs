@@ -27,7 +27,11 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     private const int Batch = 8;
 
     /// <param name="catalog">The rows' embeddings as one row-major matrix.</param>
-    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    /// <param name="views">
+    /// <see cref="IndexBuildOptions.AugmentViews"/> embeddings of augmented views of each row's photo (row 0's views, then
+    /// row 1's), the head's extra anchors; null: none.
+    /// </param>
+    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken, float[]? views = null)
     {
         var d = embedder.Dimension;
         var categories = rows.Select(r => r.Product.Category).ToArray();
@@ -39,22 +43,27 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         IReadOnlyList<int> heldBackItems = [];
         if (options.MetricHead is { } head)
         {
-            var set = TrainingSet(catalog, d, categories, groups, photos);
+            var perRow = views is null ? 0 : views.Length / (rows.Count * d);
+            var set = TrainingSet(catalog, d, categories, groups, photos, views, perRow);
             try
             {
                 var trained = MetricHeadTrainer.Train(set, head, logger, cancellationToken);
-                projection = photos is null ? trained.Projection : trained.Projection with
+                projection = trained.Projection with
                 {
-                    Training = trained.Projection.Training! with { PhotoSha256 = photos.Sha256 },
+                    Training = trained.Projection.Training! with
+                    {
+                        PhotoSha256 = photos?.Sha256,
+                        Augmentation = perRow > 0 ? Augmentation(options) : null,
+                    },
                 };
 
                 // The calibration must not be fitted on what the head trained on (its cosines there are flattering), but
                 // on what it held back: photos when there were enough, else catalog items.
-                calibrationPhotos = [.. trained.ValidationRows.Where(r => r >= rows.Count).Select(r => r - rows.Count)];
+                calibrationPhotos = [.. trained.ValidationRows.Where(r => r >= rows.Count && r < rows.Count + (photos?.Queries.Count ?? 0)).Select(r => r - rows.Count)];
                 heldBackItems = [.. trained.ValidationRows.Where(r => r < rows.Count)];
                 var t = projection.Training!;
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"metric head: {projection.InputDimension} → {projection.OutputDimension}, trained on {t.CatalogItems} catalog items and {t.TrainingQueries} photos by {t.Label}; validation mAP {t.ValidationMapBefore:F3} → {t.ValidationMapAfter:F3} on {t.ValidationItems} held back (epoch {t.BestEpoch} of {t.Epochs}); {t.Seconds:F1} s."));
+                    $"metric head: {projection.InputDimension} → {projection.OutputDimension}, trained on {t.CatalogItems} catalog items{(t.AugmentedViews is { } v ? $", {t.TrainingQueries} photos and {v} augmented views" : $" and {t.TrainingQueries} photos")} by {t.Label}; validation mAP {t.ValidationMapBefore:F3} → {t.ValidationMapAfter:F3} on {t.ValidationItems} held back (epoch {t.BestEpoch} of {t.Epochs}); {t.Seconds:F1} s."));
             }
             catch (ArgumentException e)
             {
@@ -123,6 +132,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 
         var sameHead = options.MetricHead is { } head
             ? previous.Projection?.Training?.Loss == MetricHeadTrainer.Describe(head)
+                && previous.Projection.Training.Augmentation == (options.AugmentViews > 0 ? Augmentation(options) : null)
             : previous.Projection is null;
         var sameCalibration = options.Calibration is { } calibration
             ? previous.ScoreCalibration is { } stored && stored.Kind is not ScoreCalibration.IdentityKind
@@ -146,22 +156,30 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
             : new LearnedIndex(null, previous.ScoreCalibration, catalog, embedder.Dimension);
     }
 
+    /// <summary>The augmentation settings as stored with a head trained on views (and compared by an incremental build).</summary>
+    private static string Augmentation(IndexBuildOptions options) =>
+        string.Create(CultureInfo.InvariantCulture, $"{options.AugmentViews} views a photo: {options.ViewAugmentation.Describe()}");
+
     /// <summary>
-    /// Catalog rows and training photos, labelled by <c>group</c> where the photos (or, without photos, the catalog's
-    /// repeated groups) give one, else by category.
+    /// Catalog rows, training photos and augmented views, labelled by <c>group</c> where the photos (or, without photos,
+    /// the catalog's repeated groups) give one, else by category. Views (after the photos) carry their row's label.
     /// </summary>
-    private static MetricTrainingSet TrainingSet(float[] catalog, int d, string[] categories, string?[] groups, TrainingPhotos? photos)
+    private static MetricTrainingSet TrainingSet(float[] catalog, int d, string[] categories, string?[] groups, TrainingPhotos? photos, float[]? views, int perRow)
     {
         var queries = photos?.Queries ?? [];
         var byGroup = photos is null
             ? groups.Where(g => g is not null).GroupBy(g => g).Any(g => g.Count() > 1)
             : groups.Any(g => g is not null) && queries.Any(q => q.Group is not null && groups.Contains(q.Group));
+        var n = categories.Length;
+        var viewOf = Enumerable.Range(0, n * perRow).Select(v => v / perRow).ToArray();
         var names = byGroup
-            ? groups.Concat(queries.Select(q => q.Group))
-            : categories.Concat(queries.Select(q => (string?)q.Category));
+            ? groups.Concat(queries.Select(q => q.Group)).Concat(viewOf.Select(r => groups[r]))
+            : categories.Concat(queries.Select(q => (string?)q.Category)).Concat(viewOf.Select(r => (string?)categories[r]));
         var labels = MetricTrainingSet.Encode(names);
-        var vectors = photos is null ? catalog : [.. catalog, .. photos.Vectors];
-        return new MetricTrainingSet(vectors, d, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < categories.Length)], byGroup ? "group" : "category");
+        float[] vectors = [.. catalog, .. photos?.Vectors ?? [], .. perRow > 0 ? views! : []];
+        var photoCount = queries.Count;
+        return new MetricTrainingSet(vectors, d, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < n)], byGroup ? "group" : "category",
+            perRow > 0 ? [.. Enumerable.Repeat(-1, n + photoCount), .. viewOf] : null);
     }
 
     private static float[] Searched(ReadOnlySpan<float> embedding, LinearProjection? projection) =>

@@ -40,8 +40,10 @@ public static class MetricHeadTrainer
         var catalog = Enumerable.Range(0, set.Count).Where(i => set.IsCatalog[i]).ToArray();
         var photoRows = Spaced(photos, Math.Min(photos.Length, options.MaxTrainingRows / 2));
         var rows = photoRows.Concat(Spaced(catalog, options.MaxTrainingRows - photoRows.Length)).Order().ToArray();
+        var position = rows.Select((row, i) => (row, i)).ToDictionary(p => p.row, p => p.i);
         var subset = new MetricTrainingSet(Gather(set.Vectors, rows, set.Dimension), set.Dimension,
-            [.. rows.Select(r => set.Labels[r])], [.. rows.Select(r => set.IsCatalog[r])], set.LabelName);
+            [.. rows.Select(r => set.Labels[r])], [.. rows.Select(r => set.IsCatalog[r])], set.LabelName,
+            set.ViewOf is null ? null : [.. rows.Select(r => set.IsView(r) ? position.GetValueOrDefault(set.ViewOf[r], -1) : -1)]);
         var trained = TrainAll(subset, options, logger ?? NullLogger.Instance, cancellationToken);
         return trained with { ValidationRows = [.. trained.ValidationRows.Select(r => rows[r])] };
     }
@@ -66,7 +68,9 @@ public static class MetricHeadTrainer
 
         var random = new Random(options.Seed);
         var validation = ChooseValidation(set, options.ValidationShare, random);
-        var train = Enumerable.Range(0, n).Where(i => !validation[i]).ToArray();
+
+        // A view of a held-back catalog item would teach the head that item: leave it out altogether.
+        var train = Enumerable.Range(0, n).Where(i => !validation[i] && !(set.IsView(i) && validation[set.ViewOf![i]])).ToArray();
         var candidates = train.Where(i => set.IsCatalog[i]).ToArray();
         var labelsWithCandidates = candidates.Where(i => set.Labels[i] >= 0).GroupBy(i => set.Labels[i]).ToDictionary(g => g.Key, g => g.Count());
         bool HasMatch(int i, bool isCandidate) =>
@@ -149,13 +153,16 @@ public static class MetricHeadTrainer
             Describe(options),
             set.LabelName,
             candidates.Length,
-            train.Count(i => !set.IsCatalog[i]),
+            train.Count(i => !set.IsCatalog[i] && !set.IsView(i)),
             validationAnchors.Length,
             epoch,
             best.Epoch,
             Math.Round(before, 4),
             Math.Round(best.Map, 4),
-            Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
+            Math.Round(stopwatch.Elapsed.TotalSeconds, 2))
+        {
+            AugmentedViews = set.ViewOf is null ? null : train.Count(set.IsView),
+        };
         return new TrainedMetricHead(LinearProjection.Create(mean, best.Weights, d, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
     }
 
@@ -172,7 +179,8 @@ public static class MetricHeadTrainer
 
     /// <summary>
     /// A stratified share of the labelled query photos (when there are at least 20), else of the catalog items whose label
-    /// has at least one other catalog item; chosen so every label keeps a row in training.
+    /// has at least one other catalog item, else (every catalog item its own label) of the augmented views; chosen so
+    /// every label keeps a row in training.
     /// </summary>
     private static bool[] ChooseValidation(MetricTrainingSet set, double share, Random random)
     {
@@ -182,9 +190,20 @@ public static class MetricHeadTrainer
             return validation;
         }
 
-        var queries = Enumerable.Range(0, set.Count).Where(i => !set.IsCatalog[i] && set.Labels[i] >= 0).ToArray();
-        var pool = queries.Length >= 20 ? queries : [.. Enumerable.Range(0, set.Count).Where(i => set.IsCatalog[i] && set.Labels[i] >= 0)];
-        foreach (var group in pool.GroupBy(i => set.Labels[i]))
+        var labelled = Enumerable.Range(0, set.Count).Where(i => set.Labels[i] >= 0).ToArray();
+        var queries = labelled.Where(i => !set.IsCatalog[i] && !set.IsView(i)).ToArray();
+        Stratify(queries.Length >= 20 ? queries : [.. labelled.Where(i => set.IsCatalog[i])], set.Labels, share, random, validation);
+        if (!validation.Contains(true))
+        {
+            Stratify([.. labelled.Where(set.IsView)], set.Labels, share, random, validation);
+        }
+
+        return validation;
+    }
+
+    private static void Stratify(int[] pool, IReadOnlyList<int> labels, double share, Random random, bool[] validation)
+    {
+        foreach (var group in pool.GroupBy(i => labels[i]))
         {
             var rows = group.ToArray();
             random.Shuffle(rows);
@@ -194,8 +213,6 @@ public static class MetricHeadTrainer
                 validation[row] = true;
             }
         }
-
-        return validation;
     }
 
     private static float[] InitialProjection(PrincipalAxes pca, int inputs, int d, float shrinkage)

@@ -8,9 +8,16 @@ namespace ImageSearch.Core.Learning;
 /// <param name="Labels">Per row: rows with equal labels match; a negative label is unlabelled (a negative for everyone, never an anchor).</param>
 /// <param name="IsCatalog">Per row: a catalog item (true) or a labelled query photo (false).</param>
 /// <param name="LabelName">What the labels are, for the record: <c>group</c> or <c>category</c>.</param>
-public sealed record MetricTrainingSet(float[] Vectors, int Dimension, IReadOnlyList<int> Labels, IReadOnlyList<bool> IsCatalog, string LabelName)
+/// <param name="ViewOf">
+/// Per row, the catalog row it is an augmented view of (an anchor only, like a photo), or −1; null: no views. A view is
+/// never chosen for validation, and the views of a catalog item held back for validation are left out of training.
+/// </param>
+public sealed record MetricTrainingSet(float[] Vectors, int Dimension, IReadOnlyList<int> Labels, IReadOnlyList<bool> IsCatalog, string LabelName, IReadOnlyList<int>? ViewOf = null)
 {
     public int Count => Labels.Count;
+
+    /// <summary>Whether row <paramref name="row"/> is an augmented view of a catalog row.</summary>
+    public bool IsView(int row) => ViewOf is not null && ViewOf[row] >= 0;
 
     /// <summary>Labels as small integers from strings (blank or null: unlabelled, −1).</summary>
     public static int[] Encode(IEnumerable<string?> labels)

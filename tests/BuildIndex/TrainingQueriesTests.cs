@@ -56,6 +56,7 @@ public sealed class TrainingQueriesTests
 
         Assert.That((head.InputDimension, head.OutputDimension, head.Training!.TrainingQueries), Is.EqualTo((1280, 8, 3)));
         Assert.That(head.Training.PhotoSha256, Has.Count.EqualTo(3));
+        Assert.That(head.Training.AugmentedViews, Is.Null, "with training photos, no augmented views unless asked for");
         var expected = index.Vectors.Ids
             .Select((id, row) => (Id: id, Cosine: TensorPrimitives.Dot(head.Apply(query), head.Apply(index.Vectors.Vector(row)))))
             .OrderByDescending(m => m.Cosine).ToArray();
@@ -104,8 +105,10 @@ public sealed class TrainingQueriesTests
 
         var (badFile, _, badError) = EmbedCommandTests.Run("build", "--catalog", _catalog, "--out", index, "--model", ModelZooFixture.PreparedModel, "--training-queries", bad);
         var (badHead, _, headError) = EmbedCommandTests.Run("build", "--catalog", _catalog, "--out", index, "--model", ModelZooFixture.PreparedModel, "--metric-head", "wide");
+        var (badViews, _, viewsError) = EmbedCommandTests.Run("build", "--catalog", _catalog, "--out", index, "--model", ModelZooFixture.PreparedModel, "--augment-views", "65");
 
-        Assert.That((badFile, badHead), Is.EqualTo((2, 2)));
+        Assert.That((badFile, badHead, badViews), Is.EqualTo((2, 2, 2)));
+        Assert.That(viewsError, Does.Contain("--augment-views takes 0 to 64"));
         Assert.That(badError, Does.Contain("missing column(s) category"));
         Assert.That(headError, Does.Contain("--metric-head takes auto, off or a dimension"));
         Assert.That(File.Exists(index), Is.False);

@@ -37,6 +37,62 @@ public sealed class IndexLearningTests
     }
 
     [Test]
+    public async Task A_build_with_augmented_views_trains_on_them_stores_nothing_more_to_search_and_is_kept_only_with_the_same_views()
+    {
+        using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
+        var builder = new IndexBuilder(embedder, new CatalogImageLoader(), NullLogger<IndexBuilder>.Instance);
+        var (catalog, folder) = IndexBuilderTests.SampleCatalog(photos: 6);
+        var path = Path.Combine(folder, "index.csv");
+        var options = new IndexBuildOptions { MetricHead = SmallHead, Incremental = true, AugmentViews = 2 };
+
+        var first = await builder.BuildAsync(catalog, path, options);
+        var training = IndexFile.Load(path).Metadata.Projection!.Training!;
+        var again = await builder.BuildAsync(catalog, path, options);
+        var more = await builder.BuildAsync(catalog, path, options with { AugmentViews = 3 });
+
+        Assert.That(first.Notes, Has.Some.Contains("augmented views: 2 of each of 6 photos"));
+        Assert.That(training.AugmentedViews, Is.EqualTo(2 * training.CatalogItems), "the views of the items it trained on");
+        Assert.That(training.Augmentation, Does.StartWith("2 views a photo: area 0.4-1"));
+        Assert.That(IndexFile.Load(path).Vectors.Ids, Is.EqualTo(catalog.Products.Select(p => p.Id)), "one row a product, as without views");
+        Assert.That(again.Notes, Has.Some.Contains("are kept"));
+        Assert.That(more.Notes, Has.None.Contains("are kept"), "other views: learned again");
+        Assert.That(more.Metadata!.Projection!.Training!.AugmentedViews, Is.EqualTo(3 * training.CatalogItems));
+    }
+
+    [Test]
+    public void Views_are_anchors_labelled_like_their_item_and_the_calibration_is_still_fitted_on_held_back_items()
+    {
+        var (vectors, dimension, categories) = Search.ScoreCalibratorTests.ClusteredCatalog(categories: 6, perCategory: 20, seed: 12);
+        var rows = categories.Select((category, i) => (
+            new Product($"P{i}", $"P{i}", category, null, $"p{i}.jpg", i + 2, new Dictionary<string, string>()),
+            (ReadOnlyMemory<float>)vectors.AsMemory(i * dimension, dimension))).ToList();
+        var views = new float[rows.Count * 3 * dimension];
+        var random = new Random(5);
+        for (var v = 0; v < rows.Count * 3; v++)
+        {
+            var view = views.AsSpan(v * dimension, dimension);
+            vectors.AsSpan(v / 3 * dimension, dimension).CopyTo(view);
+            for (var j = 0; j < dimension; j++)
+            {
+                view[j] += (float)(0.05 * (random.NextDouble() - 0.5));
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Divide(view, System.Numerics.Tensors.TensorPrimitives.Norm(view), view);
+        }
+
+        var notes = new List<string>();
+        var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
+            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 }, AugmentViews = 3 }, notes, CancellationToken.None, views);
+
+        var training = learned.Projection!.Training!;
+        Assert.That(training.ValidationItems, Is.EqualTo(24), "catalog items are held back as without views");
+        Assert.That(training.AugmentedViews, Is.EqualTo(3 * (rows.Count - 24)), "the held-back items' views are left out");
+        Assert.That(training.TrainingQueries, Is.Zero);
+        Assert.That(learned.Calibration!.Fit!.Source, Is.EqualTo("held-back catalog items"));
+        Assert.That(notes, Has.Some.Contains($"and {3 * (rows.Count - 24)} augmented views by category"));
+    }
+
+    [Test]
     public void By_default_a_head_is_trained_on_repeated_categories_or_with_training_photos_but_not_on_one_shot_per_product()
     {
         var categories = Catalog("id,name,category,price,image_url\nA,a,Hat,1,a.jpg\nB,b,Hat,1,b.jpg\nC,c,Bag,1,c.jpg\nD,d,Bag,1,d.jpg\n");

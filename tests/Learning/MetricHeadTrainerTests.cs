@@ -124,6 +124,52 @@ public sealed class MetricHeadTrainerTests
         Assert.That(trained.ValidationRows, Is.Not.Empty);
     }
 
+    /// <summary>The catalog rows and <paramref name="perItem"/> views of each, every view labelled like its item.</summary>
+    private static MetricTrainingSet WithViews(float[] catalog, int[] labels, float[] views, int perItem)
+    {
+        var n = labels.Length;
+        var viewOf = Enumerable.Range(0, n * perItem).Select(v => v % n).ToArray();
+        return new MetricTrainingSet([.. catalog, .. views], Dimension, [.. labels, .. viewOf.Select(i => labels[i])],
+            [.. labels.Select(_ => true), .. viewOf.Select(_ => false)], "group", [.. labels.Select(_ => -1), .. viewOf]);
+    }
+
+    [Test]
+    public void Views_teach_a_head_what_one_photo_per_item_cannot()
+    {
+        // Six items, each its own label: alone they have no match to learn from; their views (the item in the quiet
+        // dimensions, new noise in the loud ones) teach the head to ignore the noise, as fresh views then show.
+        var (catalog, labels) = Hidden(perClass: 1, seed: 11);
+        var (views, _) = Hidden(perClass: 8, seed: 12);
+        var (fresh, freshLabels) = Hidden(perClass: 10, seed: 13);
+        var options = new MetricHeadOptions { Dimension = 6, LearningRate = 0.03f, Regularization = 0, Patience = 300 };
+
+        Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, labels), options), Throws.ArgumentException.With.Message.Contains("nothing to learn"));
+        var untrained = MetricHeadTrainer.Train(WithViews(catalog, labels, views, 8), options with { MaxEpochs = 0 }).Projection;
+        var trained = MetricHeadTrainer.Train(WithViews(catalog, labels, views, 8), options).Projection;
+
+        var before = Map(untrained, catalog, labels, fresh, freshLabels);
+        Assert.That(before, Is.LessThan(0.5), "the top principal axes are the noise: about chance among six");
+        Assert.That(Map(trained, catalog, labels, fresh, freshLabels), Is.GreaterThan(before + 0.2));
+        Assert.That(trained.Training!.ValidationMapAfter, Is.GreaterThan(trained.Training.ValidationMapBefore + 0.2), "stopped on held-back views");
+        Assert.That(trained.Training.AugmentedViews, Is.EqualTo(48 - 12), "two of each item's eight views are held back to stop on");
+        Assert.That(trained.Training.TrainingQueries, Is.Zero, "views are not photos");
+    }
+
+    [Test]
+    public void Views_are_never_validated_on_and_the_views_of_a_held_back_item_are_not_trained_on()
+    {
+        var (catalog, labels) = Hidden(perClass: 5, seed: 14);
+        var (views, _) = Hidden(perClass: 10, seed: 15);
+        var set = WithViews(catalog, labels, views, 2) with { LabelName = "category" };
+
+        var trained = MetricHeadTrainer.Train(set, new MetricHeadOptions { Dimension = 6, MaxEpochs = 3 });
+
+        Assert.That(trained.ValidationRows, Has.Count.EqualTo(Classes), "a fifth of each label's five catalog items");
+        Assert.That(trained.ValidationRows, Has.All.LessThan(labels.Length), "catalog items, never views");
+        Assert.That(trained.Projection.Training!.AugmentedViews, Is.EqualTo((2 * labels.Length) - (2 * Classes)));
+        Assert.That(trained.Projection.Training.CatalogItems, Is.EqualTo(labels.Length - Classes));
+    }
+
     [Test]
     public void A_training_set_where_nothing_matches_is_refused()
     {

@@ -1,0 +1,34 @@
+using System.Numerics.Tensors;
+using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Imaging;
+using ImageSearch.Tests.Imaging;
+
+namespace ImageSearch.Tests.Embedding;
+
+public sealed class AugmentedViewEmbedderTests
+{
+    [Test]
+    public void Views_are_embedded_the_same_way_every_time_and_differ_from_the_photo_but_stay_near_it()
+    {
+        using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
+        var views = new AugmentedViewEmbedder(embedder, new ViewAugmenter(new ViewAugmentationOptions()));
+        ReadOnlyMemory<byte>[] photos = [ImagingTestData.Photo("parrot.jpg"), ImagingTestData.Photo("hot_dog.jpg")];
+        var d = embedder.Dimension;
+
+        var first = views.Embed(photos, views: 3);
+        var again = views.Embed(photos, views: 3);
+
+        Assert.That(first, Has.Length.EqualTo(2 * 3 * d));
+        Assert.That(again, Is.EqualTo(first));
+        for (var p = 0; p < photos.Length; p++)
+        {
+            var photo = embedder.Embed(photos[p].Span);
+            for (var k = 0; k < 3; k++)
+            {
+                var view = first.AsSpan(((p * 3) + k) * d, d);
+                Assert.That(TensorPrimitives.Norm(view), Is.EqualTo(1f).Within(1e-4f));
+                Assert.That(TensorPrimitives.CosineSimilarity(view, photo), Is.LessThan(0.999f).And.GreaterThan(0.4f), $"photo {p}, view {k}");
+            }
+        }
+    }
+}
