@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace ImageSearch.Core.Search;
@@ -228,11 +229,19 @@ public sealed class CompactVectorIndex : IVectorIndex
         _exact.Prefetch(rows);
         var scores = new float[rows.Length];
         var q = query.ToArray();
-        Parallel.For(0, (rows.Length + RowsPerRescoringTask - 1) / RowsPerRescoringTask, part =>
+        try
         {
-            var start = part * RowsPerRescoringTask;
-            ScoreRows(q, rows, scores, start, Math.Min(rows.Length, start + RowsPerRescoringTask));
-        });
+            Parallel.For(0, (rows.Length + RowsPerRescoringTask - 1) / RowsPerRescoringTask, part =>
+            {
+                var start = part * RowsPerRescoringTask;
+                ScoreRows(q, rows, scores, start, Math.Min(rows.Length, start + RowsPerRescoringTask));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // A damaged row (IndexFormatException) reaches the caller as itself, as it would from a serial loop.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         var top = new TopHits(k);
         for (var i = 0; i < rows.Length; i++)
         {

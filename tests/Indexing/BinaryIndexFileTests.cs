@@ -104,6 +104,20 @@ public sealed class BinaryIndexFileTests
     }
 
     [Test]
+    public void A_compact_search_that_rescores_a_damaged_row_fails_with_an_index_error()
+    {
+        var (path, _, vectors) = WriteIndex(rows: 3000, coarse: 12);
+        var binaryPath = BinaryIndexWriter.PathFor(path);
+        var rowBytes = Dimension * sizeof(float);
+        FlipByte(binaryPath, SectionOffset(binaryPath, BinaryIndexSection.Vectors) + (42 * rowBytes) + 5);
+        using var binary = BinaryIndexFile.Open(binaryPath);
+        var index = binary.CreateSearchIndex(new CompactSearchOptions { CoarseCandidates = 500, ExactCandidates = 200 }, compactFromRows: 1000);
+
+        var error = Assert.Throws<IndexFormatException>(() => index.Search(vectors.AsSpan(42 * Dimension, Dimension), 10));
+        Assert.That(error!.Message, Does.Contain("row 43 (p42)"));
+    }
+
+    [Test]
     public void With_codes_a_flipped_vector_byte_is_caught_before_an_exact_scan_maps_the_vectors()
     {
         var (path, _, _) = WriteIndex(rows: 300, coarse: 8);
