@@ -3,10 +3,12 @@ using ImageSearch.Bench;
 
 // dotnet run --project bench -c Release -- --filter '*'        (BenchmarkDotNet suites; see docs/benchmarks.md)
 // dotnet run --project bench -c Release -- large-catalog        (issue 7's table: load, memory, latency, recall)
+// dotnet run --project bench -c Release -- csv-parse            (index.csv parsing speed, MB/s)
 return args switch
 {
     ["large-catalog", ..] => LargeCatalogBenchmark.Run(args),
     ["large-catalog-measure", var folder, var kind, var candidates] => LargeCatalogBenchmark.Measure(folder, kind, candidates),
+    ["csv-parse", ..] => CsvParseBenchmark.Run(args),
     _ => Run(args),
 };
 
