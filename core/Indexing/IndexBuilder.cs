@@ -221,17 +221,19 @@ public sealed class IndexBuilder
     }
 
     /// <summary>
-    /// <see cref="IndexBuildOptions.AugmentViews"/> augmented views of every written row's photo, embedded for the metric
-    /// head to train on (a few hundred photos at a time, so memory stays bounded); padded views put their item on one of
-    /// up to <see cref="Backgrounds"/> other catalog photos. Null, with a note, when a photo can no longer be read.
+    /// <see cref="IndexBuildOptions.AugmentViews"/> augmented views of the written rows' photos (of every row up to the
+    /// number of rows the head's trainer takes, evenly spaced rows beyond), embedded for the metric head to train on a few
+    /// hundred photos at a time, so time and memory stay bounded; padded views put their item on one of up to
+    /// <see cref="Backgrounds"/> other catalog photos. Null, with a note, when a photo can no longer be read.
     /// </summary>
-    private async Task<float[]?> EmbedViewsAsync(ProductCatalog catalog, List<(Product Product, ReadOnlyMemory<float> Vector)> written, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    private async Task<AugmentedViews?> EmbedViewsAsync(ProductCatalog catalog, List<(Product Product, ReadOnlyMemory<float> Vector)> written, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
     {
         const int Chunk = 256;
         var stopwatch = Stopwatch.StartNew();
         var embedder = new AugmentedViewEmbedder(_embedder, new ViewAugmenter(options.ViewAugmentation), options.BatchSize);
         var d = _embedder.Dimension;
-        var views = new float[written.Count * options.AugmentViews * d];
+        var rows = AugmentedViews.ChooseRows(written.Count, options.AugmentViews, options.MetricHead!.MaxTrainingRows);
+        var views = new float[rows.Length * options.AugmentViews * d];
         var backgrounds = new List<RgbImage>();
         try
         {
@@ -249,9 +251,9 @@ public sealed class IndexBuilder
                 backgrounds.Add(_embedder.Preprocessor.Decode(photo.Span));
             }
 
-            for (var start = 0; start < written.Count; start += Chunk)
+            for (var start = 0; start < rows.Length; start += Chunk)
             {
-                var photos = await LoadAsync([.. written.Skip(start).Take(Chunk).Select(r => r.Product)]).ConfigureAwait(false);
+                var photos = await LoadAsync([.. rows.Skip(start).Take(Chunk).Select(r => written[r].Product)]).ConfigureAwait(false);
                 embedder.Embed(photos, options.AugmentViews, backgrounds, cancellationToken).CopyTo(views, start * options.AugmentViews * d);
             }
         }
@@ -266,9 +268,9 @@ public sealed class IndexBuilder
         }
 
         notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"augmented views: {options.AugmentViews} of each of {written.Count} photos embedded for the metric head in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+            $"augmented views: {options.AugmentViews} of each of {rows.Length} photos embedded for the metric head in {stopwatch.Elapsed.TotalSeconds:F1} s."));
         _logger.LogInformation("{Note}", notes[^1]);
-        return views;
+        return new AugmentedViews(views, rows, options.AugmentViews);
     }
 
     private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, ReadOnlyMemory<float>>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)

@@ -27,11 +27,8 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     private const int Batch = 8;
 
     /// <param name="catalog">The rows' embeddings as one row-major matrix.</param>
-    /// <param name="views">
-    /// <see cref="IndexBuildOptions.AugmentViews"/> embeddings of augmented views of each row's photo (row 0's views, then
-    /// row 1's), the head's extra anchors; null: none.
-    /// </param>
-    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken, float[]? views = null)
+    /// <param name="views">Embeddings of augmented views of rows' photos, the head's extra anchors; null: none.</param>
+    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken, AugmentedViews? views = null)
     {
         var d = embedder.Dimension;
         var categories = rows.Select(r => r.Product.Category).ToArray();
@@ -43,8 +40,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         IReadOnlyList<int> heldBackItems = [];
         if (options.MetricHead is { } head)
         {
-            var perRow = views is null ? 0 : views.Length / (rows.Count * d);
-            var set = TrainingSet(catalog, d, categories, groups, photos, views, perRow);
+            var set = TrainingSet(catalog, d, categories, groups, photos, views);
             try
             {
                 var trained = MetricHeadTrainer.Train(set, head, logger, cancellationToken);
@@ -53,7 +49,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
                     Training = trained.Projection.Training! with
                     {
                         PhotoSha256 = photos?.Sha256,
-                        Augmentation = perRow > 0 ? Augmentation(options) : null,
+                        Augmentation = views is not null ? Augmentation(options) : null,
                     },
                 };
 
@@ -164,22 +160,22 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     /// Catalog rows, training photos and augmented views, labelled by <c>group</c> where the photos (or, without photos,
     /// the catalog's repeated groups) give one, else by category. Views (after the photos) carry their row's label.
     /// </summary>
-    private static MetricTrainingSet TrainingSet(float[] catalog, int d, string[] categories, string?[] groups, TrainingPhotos? photos, float[]? views, int perRow)
+    private static MetricTrainingSet TrainingSet(float[] catalog, int d, string[] categories, string?[] groups, TrainingPhotos? photos, AugmentedViews? views)
     {
         var queries = photos?.Queries ?? [];
         var byGroup = photos is null
             ? groups.Where(g => g is not null).GroupBy(g => g).Any(g => g.Count() > 1)
             : groups.Any(g => g is not null) && queries.Any(q => q.Group is not null && groups.Contains(q.Group));
         var n = categories.Length;
-        var viewOf = Enumerable.Range(0, n * perRow).Select(v => v / perRow).ToArray();
+        var viewOf = Enumerable.Range(0, views?.Count ?? 0).Select(v => views!.RowOf(v)).ToArray();
         var names = byGroup
             ? groups.Concat(queries.Select(q => q.Group)).Concat(viewOf.Select(r => groups[r]))
             : categories.Concat(queries.Select(q => (string?)q.Category)).Concat(viewOf.Select(r => (string?)categories[r]));
         var labels = MetricTrainingSet.Encode(names);
-        float[] vectors = [.. catalog, .. photos?.Vectors ?? [], .. perRow > 0 ? views! : []];
+        float[] vectors = [.. catalog, .. photos?.Vectors ?? [], .. views?.Vectors ?? []];
         var photoCount = queries.Count;
         return new MetricTrainingSet(vectors, d, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < n)], byGroup ? "group" : "category",
-            perRow > 0 ? [.. Enumerable.Repeat(-1, n + photoCount), .. viewOf] : null);
+            views is not null ? [.. Enumerable.Repeat(-1, n + photoCount), .. viewOf] : null);
     }
 
     private static float[] Searched(ReadOnlySpan<float> embedding, LinearProjection? projection) =>

@@ -82,7 +82,8 @@ public sealed class IndexLearningTests
 
         var notes = new List<string>();
         var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
-            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 }, AugmentViews = 3 }, notes, CancellationToken.None, views);
+            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 }, AugmentViews = 3 }, notes, CancellationToken.None,
+                new AugmentedViews(views, [.. Enumerable.Range(0, rows.Count)], 3));
 
         var training = learned.Projection!.Training!;
         Assert.That(training.ValidationItems, Is.EqualTo(24), "catalog items are held back as without views");
