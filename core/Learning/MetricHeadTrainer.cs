@@ -95,10 +95,56 @@ public static class MetricHeadTrainer
         var w0 = InitialProjection(pca, inputs, d, options.InitShrinkage);
         var scale = MeanNorm(Gather(x, train, inputs), train.Length, w0, d, inputs);
         TensorPrimitives.Divide(w0, scale > 0 ? scale : 1, w0);
+        var before = validationAnchors.Length > 0 ? ValidationMap(x, inputs, w0, d, candidates, validationAnchors, set.Labels) : double.NaN;
+        var problem = new Problem(x, inputs, d, w0, anchors, candidates, validationAnchors, set.Labels, options);
+
+        // Member 0 goes on with the random that chose the validation rows, so one member trains exactly as before;
+        // the others sample their steps from their own seeds. All share the held-back rows, so the calibration fitted
+        // on them stays clean for the merged head.
+        var members = new List<Member>(options.Members);
+        for (var k = 0; k < Math.Max(options.Members, 1); k++)
+        {
+            members.Add(TrainMember(problem, k == 0 ? random : new Random(HashCode.Combine(options.Seed, k)), before, logger, cancellationToken));
+        }
+
+        var (weights, outputs) = members.Count == 1
+            ? (members[0].Weights, d)
+            : Merge(members, Gather(x, train, inputs), train.Length, inputs, d, options.MergedDimension ?? d);
+        var after = members.Count == 1 || validationAnchors.Length == 0
+            ? members[0].Map
+            : ValidationMap(x, inputs, weights, outputs, candidates, validationAnchors, set.Labels);
+        var epoch = members.Sum(m => m.Epochs);
+        var best = (Map: after, Epoch: members[0].BestEpoch, Weights: weights);
+
+        var training = new ProjectionTraining(
+            Describe(options),
+            set.LabelName,
+            candidates.Length,
+            train.Count(i => !set.IsCatalog[i] && !set.IsView(i)),
+            validationAnchors.Length,
+            epoch,
+            best.Epoch,
+            Math.Round(before, 4),
+            Math.Round(best.Map, 4),
+            Math.Round(stopwatch.Elapsed.TotalSeconds, 2))
+        {
+            AugmentedViews = set.ViewOf is null ? null : train.Count(set.IsView),
+            Members = members.Count > 1 ? members.Count : null,
+        };
+        return new TrainedMetricHead(LinearProjection.Create(mean, best.Weights, outputs, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
+    }
+
+    /// <summary>What every member of an ensemble trains on: centred inputs, the start W₀, and the rows' roles.</summary>
+    private sealed record Problem(float[] X, int Inputs, int D, float[] W0, int[] Anchors, int[] Candidates, int[] ValidationAnchors, IReadOnlyList<int> Labels, MetricHeadOptions Options);
+
+    /// <summary>One trained W: the best epoch's weights (by validation mAP), that mAP, and the epochs run.</summary>
+    private sealed record Member(float[] Weights, double Map, int BestEpoch, int Epochs);
+
+    private static Member TrainMember(Problem p, Random random, double before, ILogger logger, CancellationToken cancellationToken)
+    {
+        var (x, inputs, d, w0, options) = (p.X, p.Inputs, p.D, p.W0, p.Options);
         var w = (float[])w0.Clone();
         var w0Norm = TensorPrimitives.SumOfSquares(w0);
-
-        var before = validationAnchors.Length > 0 ? ValidationMap(x, inputs, w, d, candidates, validationAnchors, set.Labels) : double.NaN;
         var best = (Map: before, Epoch: 0, Weights: (float[])w.Clone());
         var adamM = new float[w.Length];
         var adamV = new float[w.Length];
@@ -108,9 +154,9 @@ public static class MetricHeadTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             epoch++;
-            var stepAnchors = Sample(anchors, options.MaxAnchorsPerStep, random);
-            var stepCandidates = Sample(candidates, options.MaxCandidatesPerStep, random);
-            var loss = Gradient(x, inputs, w, d, stepAnchors, stepCandidates, set.Labels, options, gradient);
+            var stepAnchors = Sample(p.Anchors, options.MaxAnchorsPerStep, random);
+            var stepCandidates = Sample(p.Candidates, options.MaxCandidatesPerStep, random);
+            var loss = Gradient(x, inputs, w, d, stepAnchors, stepCandidates, p.Labels, options, gradient);
 
             // Regularisation toward the initial projection, then one Adam step.
             var lambda = 2 * options.Regularization / w0Norm;
@@ -127,13 +173,13 @@ public static class MetricHeadTrainer
                 w[i] -= step * adamM[i] / (MathF.Sqrt(adamV[i]) + Epsilon);
             }
 
-            if (validationAnchors.Length == 0)
+            if (p.ValidationAnchors.Length == 0)
             {
                 best = (double.NaN, epoch, w);
                 continue;
             }
 
-            var map = ValidationMap(x, inputs, w, d, candidates, validationAnchors, set.Labels);
+            var map = ValidationMap(x, inputs, w, d, p.Candidates, p.ValidationAnchors, p.Labels);
             if (epoch % 10 == 0)
             {
                 logger.LogInformation("Metric head epoch {Epoch}: loss {Loss:F4}, validation mAP {Map:F4}", epoch, loss, map);
@@ -149,21 +195,32 @@ public static class MetricHeadTrainer
             }
         }
 
-        var training = new ProjectionTraining(
-            Describe(options),
-            set.LabelName,
-            candidates.Length,
-            train.Count(i => !set.IsCatalog[i] && !set.IsView(i)),
-            validationAnchors.Length,
-            epoch,
-            best.Epoch,
-            Math.Round(before, 4),
-            Math.Round(best.Map, 4),
-            Math.Round(stopwatch.Elapsed.TotalSeconds, 2))
+        return new Member(best.Weights, best.Map, best.Epoch, epoch);
+    }
+
+    /// <summary>
+    /// Merges an ensemble into one linear projection: each member's W scaled so its outputs on the training rows have a
+    /// mean norm of 1 (every member weighs the same), stacked, then projected onto the top <paramref name="outputs"/>
+    /// principal axes of the stacked outputs. With outputs = members × d that is a rotation of the stack, so cosines
+    /// are those of the concatenated outputs; fewer keeps the search as cheap as one member's.
+    /// </summary>
+    private static (float[] Weights, int Outputs) Merge(List<Member> members, float[] trainRows, int count, int inputs, int d, int outputs)
+    {
+        var stacked = new float[members.Count * d * inputs];
+        for (var k = 0; k < members.Count; k++)
         {
-            AugmentedViews = set.ViewOf is null ? null : train.Count(set.IsView),
-        };
-        return new TrainedMetricHead(LinearProjection.Create(mean, best.Weights, d, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
+            var norm = MeanNorm(trainRows, count, members[k].Weights, d, inputs);
+            TensorPrimitives.Divide(members[k].Weights, norm > 0 ? norm : 1, stacked.AsSpan(k * d * inputs, d * inputs));
+        }
+
+        var total = members.Count * d;
+        outputs = Math.Clamp(outputs, 1, total);
+        var u = new float[count * total];
+        DenseMath.MultiplyTransposed(trainRows, count, stacked, total, inputs, u);
+        var axes = PrincipalAxes.Of(u, total, outputs).Axes;
+        var merged = new float[outputs * inputs];
+        DenseMath.MultiplyTransposed(axes, outputs, DenseMath.Transpose(stacked, total, inputs), inputs, total, merged);
+        return (merged, outputs);
     }
 
     /// <summary>The loss and optimiser settings in words, as stored with a trained head (<see cref="ProjectionTraining.Loss"/>).</summary>
@@ -174,7 +231,7 @@ public static class MetricHeadTrainer
             ? string.Create(CultureInfo.InvariantCulture, $"softmax (supervised contrastive) over catalog items, temperature {options.Temperature}")
             : string.Create(CultureInfo.InvariantCulture, $"batch-hard triplet, margin {options.Margin}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{loss}; d {options.Dimension}, Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage}), at most {options.MaxEpochs} epochs, patience {options.Patience}, validation share {options.ValidationShare}, seed {options.Seed}");
+            $"{loss}; d {options.Dimension}, Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage}), at most {options.MaxEpochs} epochs, patience {options.Patience}, validation share {options.ValidationShare}, seed {options.Seed}{(options.Members > 1 ? $"; {options.Members} members merged to d {options.MergedDimension ?? options.Dimension}" : "")}");
     }
 
     /// <summary>
