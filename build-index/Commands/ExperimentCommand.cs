@@ -51,11 +51,12 @@ internal static class ExperimentCommand
         var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Seed };
         var headMembers = new Option<int>("--head-members") { Description = "Heads trained and merged into one (an ensemble).", DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Members };
         var headMerged = new Option<int?>("--head-merged-dimension") { Description = "The merged head's dimension (default: --head-dimension)." };
+        var headValidation = new Option<double>("--head-validation-share") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().ValidationShare };
         var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
         var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques (issue 8) on tuning and held-out queries.")
         {
-            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, headMembers, headMerged, augPresets, augViews,
+            catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, headMembers, headMerged, headValidation, augPresets, augViews,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -87,6 +88,7 @@ internal static class ExperimentCommand
                     Seed = parse.GetValue(headSeed),
                     Members = parse.GetValue(headMembers),
                     MergedDimension = parse.GetValue(headMerged),
+                    ValidationShare = parse.GetValue(headValidation),
                 };
                 switch (which)
                 {

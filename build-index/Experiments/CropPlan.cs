@@ -12,7 +12,7 @@ internal static class CropPlan
 {
     public static readonly string[] CatalogViews = ImageViews.All;
 
-    public static readonly string[] QueryViews = ["centre", "flip"];
+    public static readonly string[] QueryViews = ["centre", "flip", "short", "zoom"];
 
     private static readonly (string Name, string[] Views)[] Combinations =
     [
@@ -47,6 +47,12 @@ internal static class CropPlan
         var twoViewQueries = Mean([data.QueryVectors["centre"], data.QueryVectors["flip"]], data.Dimension);
         Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = centre", data.Catalog["centre"], twoViewQueries));
         Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = mean(centre, flip)", Mean([data.Catalog["centre"], data.Catalog["flip"]], data.Dimension), twoViewQueries));
+        foreach (var view in QueryViews.Skip(2))
+        {
+            Console.WriteLine(lab.Row($"query = {view}, catalog = centre", data.Catalog["centre"], data.QueryVectors[view]));
+            Console.WriteLine(lab.Row($"query = {view}, catalog = {view}", data.Catalog[view], data.QueryVectors[view]));
+            Console.WriteLine(lab.Row($"query = mean(centre, {view}), catalog = centre", data.Catalog["centre"], Mean([data.QueryVectors["centre"], data.QueryVectors[view]], data.Dimension)));
+        }
     }
 
     /// <summary>The normalised mean of several row-aligned sets of vectors.</summary>

@@ -334,9 +334,9 @@ public static class MetricHeadTrainer
 
         // dZ: anchors get dS·Zc, candidates dSᵀ·Za; a row that is both gets both.
         var dza = new float[a * d];
-        DenseMath.AddProduct(ds, a, c, zc, d, dza);
+        DenseMath.Multiply(ds, a, c, zc, d, dza);
         var dzc = new float[c * d];
-        DenseMath.AddProduct(DenseMath.Transpose(ds, a, c), c, a, za, d, dzc);
+        DenseMath.Multiply(DenseMath.Transpose(ds, a, c), c, a, za, d, dzc);
         var dz = new float[rows.Length * d];
         for (var i = 0; i < a; i++)
         {
@@ -359,8 +359,7 @@ public static class MetricHeadTrainer
             TensorPrimitives.Divide(g, norms[r], g);
         }
 
-        Array.Clear(gradient);
-        DenseMath.AddProduct(DenseMath.Transpose(dz, rows.Length, d), d, rows.Length, xr, inputs, gradient);
+        DenseMath.Multiply(DenseMath.Transpose(dz, rows.Length, d), d, rows.Length, xr, inputs, gradient);
         return losses.Average();
     }
 
