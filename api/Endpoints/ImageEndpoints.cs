@@ -25,6 +25,9 @@ public static class ImageEndpoints
             .Produces(StatusCodes.Status200OK, null, "image/jpeg", "image/png", "image/webp")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // HEAD answers with GET's headers (Kestrel sends no body), so a cache or a link checker need not download the photo.
+        app.MapMethods("/images/{id}", [HttpMethods.Head], Get).ExcludeFromDescription();
         return app;
     }
 

@@ -43,6 +43,9 @@ public static class ModelEndpoints
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        // HEAD answers with GET's headers (Kestrel sends no body): a client checks its cached model without downloading it.
+        model.MapMethods("/feature.onnx", [HttpMethods.Head], Download).ExcludeFromDescription();
         return app;
     }
 

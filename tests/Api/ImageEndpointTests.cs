@@ -21,6 +21,21 @@ public sealed class ImageEndpointTests : ApiTestFixture
     }
 
     [Test]
+    public async Task Head_answers_with_the_headers_of_get()
+    {
+        var get = await Client.GetAsync("/images/C0001");
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/images/C0001");
+
+        var head = await Client.SendAsync(request);
+
+        Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK), "not 405");
+        Assert.That(head.Headers.ETag, Is.EqualTo(get.Headers.ETag));
+        Assert.That(head.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/jpeg"));
+        Assert.That(head.Content.Headers.ContentLength, Is.EqualTo(new FileInfo(ApiTestCatalog.PhotoOf("C0001")).Length));
+        Assert.That(head.Headers.CacheControl?.ToString(), Is.EqualTo("public, max-age=86400"));
+    }
+
+    [Test]
     public async Task A_matching_if_none_match_is_304_without_a_body()
     {
         var etag = (await Client.GetAsync("/images/C0002")).Headers.ETag!;

@@ -67,6 +67,20 @@ public sealed class ModelEndpointTests : ApiTestFixture
     }
 
     [Test]
+    public async Task Head_gives_the_files_etag_and_length_so_a_cached_model_is_checked_without_downloading_it()
+    {
+        using var get = await Client.GetAsync("/model/feature.onnx");
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/model/feature.onnx");
+
+        using var head = await Client.SendAsync(request);
+
+        Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK), "not 405");
+        Assert.That(head.Headers.ETag, Is.EqualTo(get.Headers.ETag));
+        Assert.That(head.Content.Headers.ContentLength, Is.EqualTo(get.Content.Headers.ContentLength));
+        Assert.That(head.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/octet-stream"));
+    }
+
+    [Test]
     public async Task A_hash_that_is_not_the_running_models_is_404()
     {
         using var response = await Client.GetAsync($"/model/feature.onnx?sha256={new string('0', 64)}");
