@@ -35,7 +35,16 @@ internal static class AugmentPlan
             {
                 foreach (var label in labels)
                 {
-                    Report(lab, $"head by {label}, {count} views '{preset}'", WithViews(data, label, [.. names.Take(count).Select(n => views[n])], count), options, only);
+                    var chosen = names.Take(count).Select(n => views[n]).ToArray();
+                    var trained = Report(lab, $"head by {label}, {count} views '{preset}'", WithViews(data, label, chosen, count), options, only);
+                    if (trained is not null)
+                    {
+                        // Catalog side only: each product as the mean of its photo and its views, in the head's space.
+                        var head = trained.Projection;
+                        var projected = new[] { head.ApplyAll(catalog) }.Concat(chosen.Select(head.ApplyAll)).ToArray();
+                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its {count} views) in the head's space", CropPlan.Mean(projected, head.OutputDimension), head.ApplyAll(queries)));
+                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its first 2 views) in the head's space", CropPlan.Mean(projected[..3], head.OutputDimension), head.ApplyAll(queries)));
+                    }
                 }
             }
         }
