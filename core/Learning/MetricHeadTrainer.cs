@@ -101,7 +101,7 @@ public static class MetricHeadTrainer
         // Member 0 goes on with the random that chose the validation rows, so one member trains exactly as before;
         // the others sample their steps from their own seeds. All share the held-back rows, so the calibration fitted
         // on them stays clean for the merged head.
-        var members = new List<Member>(options.Members);
+        var members = new List<Member>();
         for (var k = 0; k < Math.Max(options.Members, 1); k++)
         {
             members.Add(TrainMember(problem, k == 0 ? random : new Random(HashCode.Combine(options.Seed, k)), before, logger, cancellationToken));
@@ -113,8 +113,6 @@ public static class MetricHeadTrainer
         var after = members.Count == 1 || validationAnchors.Length == 0
             ? members[0].Map
             : ValidationMap(x, inputs, weights, outputs, candidates, validationAnchors, set.Labels);
-        var epoch = members.Sum(m => m.Epochs);
-        var best = (Map: after, Epoch: members[0].BestEpoch, Weights: weights);
 
         var training = new ProjectionTraining(
             Describe(options),
@@ -122,16 +120,16 @@ public static class MetricHeadTrainer
             candidates.Length,
             train.Count(i => !set.IsCatalog[i] && !set.IsView(i)),
             validationAnchors.Length,
-            epoch,
-            best.Epoch,
+            members.Sum(m => m.Epochs),
+            members[0].BestEpoch,
             Math.Round(before, 4),
-            Math.Round(best.Map, 4),
+            Math.Round(after, 4),
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2))
         {
             AugmentedViews = set.ViewOf is null ? null : train.Count(set.IsView),
             Members = members.Count > 1 ? members.Count : null,
         };
-        return new TrainedMetricHead(LinearProjection.Create(mean, best.Weights, outputs, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
+        return new TrainedMetricHead(LinearProjection.Create(mean, weights, outputs, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
     }
 
     /// <summary>What every member of an ensemble trains on: centred inputs, the start W₀, and the rows' roles.</summary>
