@@ -42,8 +42,12 @@ internal static class AugmentPlan
                         // Catalog side only: each product as the mean of its photo and its views, in the head's space.
                         var head = trained.Projection;
                         var projected = new[] { head.ApplyAll(catalog) }.Concat(chosen.Select(head.ApplyAll)).ToArray();
-                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its {count} views) in the head's space", CropPlan.Mean(projected, head.OutputDimension), head.ApplyAll(queries)));
-                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its first 2 views) in the head's space", CropPlan.Mean(projected[..3], head.OutputDimension), head.ApplyAll(queries)));
+                        var projectedQueries = head.ApplyAll(queries);
+                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its {count} views) in the head's space", CropPlan.Mean(projected, head.OutputDimension), projectedQueries));
+                        if (count > 2)
+                        {
+                            Console.WriteLine(lab.Row($"… catalog = mean(photo, its first 2 views) in the head's space", CropPlan.Mean(projected[..3], head.OutputDimension), projectedQueries));
+                        }
                     }
                 }
             }

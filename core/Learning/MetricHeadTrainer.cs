@@ -217,7 +217,7 @@ public static class MetricHeadTrainer
         DenseMath.MultiplyTransposed(trainRows, count, stacked, total, inputs, u);
         var axes = PrincipalAxes.Of(u, total, outputs).Axes;
         var merged = new float[outputs * inputs];
-        DenseMath.MultiplyTransposed(axes, outputs, DenseMath.Transpose(stacked, total, inputs), inputs, total, merged);
+        DenseMath.Multiply(axes, outputs, total, stacked, inputs, merged);
         return (merged, outputs);
     }
 
