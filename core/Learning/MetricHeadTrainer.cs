@@ -66,6 +66,16 @@ public static class MetricHeadTrainer
             throw new ArgumentException($"A metric head makes fewer dimensions than the {inputs} it takes; {options.Dimension} is not.", nameof(options));
         }
 
+        if (options.Members < 1)
+        {
+            throw new ArgumentException($"An ensemble has at least one member; {options.Members} is not.", nameof(options));
+        }
+
+        if (options.MergedDimension is { } merged && (merged < 1 || merged > options.Members * options.Dimension || merged >= inputs))
+        {
+            throw new ArgumentException($"A merged head keeps 1 to {Math.Min(options.Members * options.Dimension, inputs - 1)} dimensions ({options.Members} members of {options.Dimension}, fewer than the {inputs} it takes); {merged} is not.", nameof(options));
+        }
+
         var random = new Random(options.Seed);
         var validation = ChooseValidation(set, options.ValidationShare, random);
 
@@ -102,7 +112,7 @@ public static class MetricHeadTrainer
         // the others sample their steps from their own seeds. All share the held-back rows, so the calibration fitted
         // on them stays clean for the merged head.
         var members = new List<Member>();
-        for (var k = 0; k < Math.Max(options.Members, 1); k++)
+        for (var k = 0; k < options.Members; k++)
         {
             members.Add(TrainMember(problem, k == 0 ? random : new Random(HashCode.Combine(options.Seed, k)), before, logger, cancellationToken));
         }
@@ -212,7 +222,6 @@ public static class MetricHeadTrainer
         }
 
         var total = members.Count * d;
-        outputs = Math.Clamp(outputs, 1, total);
         var u = new float[count * total];
         DenseMath.MultiplyTransposed(trainRows, count, stacked, total, inputs, u);
         var axes = PrincipalAxes.Of(u, total, outputs).Axes;

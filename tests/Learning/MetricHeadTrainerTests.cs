@@ -220,6 +220,12 @@ public sealed class MetricHeadTrainerTests
         Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, unique), new MetricHeadOptions { Dimension = 6 }), Throws.ArgumentException.With.Message.Contains("nothing to learn"));
         Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, [.. unique.Select(i => i % 2)]), new MetricHeadOptions { Dimension = Dimension }),
             Throws.ArgumentException.With.Message.Contains("fewer dimensions"), "a head that does not reduce the dimension would make a stored vector look like an embedding");
+        var labelled = CatalogSet(catalog, [.. unique.Select(i => i % 2)]);
+        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 0 }), Throws.ArgumentException.With.Message.Contains("at least one member"));
+        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 2, MergedDimension = 13 }),
+            Throws.ArgumentException.With.Message.Contains("1 to 12 dimensions"));
+        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 5, MergedDimension = Dimension }),
+            Throws.ArgumentException.With.Message.Contains("1 to 23 dimensions"), "a merged head must reduce the dimension too");
     }
 
     [Test]
