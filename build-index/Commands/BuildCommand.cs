@@ -4,7 +4,7 @@ using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using ImageSearch.Core.Learning;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.BuildIndex.Commands;
 

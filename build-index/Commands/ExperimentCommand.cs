@@ -11,7 +11,7 @@ using ImageSearch.Core.Evaluation;
 using ImageSearch.Core.Imaging;
 using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Inference;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 

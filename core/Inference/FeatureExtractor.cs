@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.Core.Inference;
 
@@ -14,16 +14,19 @@ namespace ImageSearch.Core.Inference;
 public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
 {
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _imageShape;
 
     private readonly int _mapArea;
 
-    public FeatureExtractor(InferenceSession session, string modelPath, FeaturePooling? pooling = null)
+    public FeatureExtractor(LoadedModel model, string modelPath, FeaturePooling? pooling = null)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(model);
+        var session = model.Session;
         _session = session;
+        ExecutionProvider = model.Provider;
         if (session.InputNames.Count != 1 || session.OutputNames.Count != 1)
         {
             throw new InvalidOperationException(
@@ -51,6 +54,9 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
                 $"{modelPath} outputs pooled features, so it cannot be pooled with {Pooling.Name}; prepare the model with 'build-index prepare-model --feature-map'.");
         }
     }
+
+    /// <summary>The execution provider that runs the model (CPU when CUDA was asked for but could not load).</summary>
+    public ExecutionProvider ExecutionProvider { get; }
 
     /// <summary>How a feature-map model's output is pooled (always average for a model that pools in its graph).</summary>
     public FeaturePooling Pooling { get; }
@@ -110,7 +116,7 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         {
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[..(batch * InputLength)], [batch, .. _imageShape]);
             using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, embeddings[..(batch * Dimension)], [batch, Dimension]);
-            _session.Run(null, _inputNames, [input], _outputNames, [output]);
+            _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
         }
 
         var vectors = embeddings.Span;
@@ -140,7 +146,7 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
 
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[..(batch * InputLength)], [batch, .. _imageShape]);
         using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, maps[..mapLength], [batch, Dimension, MapSize.Height, MapSize.Width]);
-        _session.Run(null, _inputNames, [input], _outputNames, [output]);
+        _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
     }
 
     /// <summary>Scales a vector to unit length (a zero vector stays zero).</summary>
@@ -153,9 +159,17 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 
-    public ValueTask DisposeAsync() => _session.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private (int Dimension, (int Height, int Width) Map) ProbeOutput(int[] declared)
     {
@@ -172,7 +186,7 @@ public sealed class FeatureExtractor : IDisposable, IAsyncDisposable
         // The graph leaves it symbolic: run one blank image and read the shape.
         var blank = new float[InputLength];
         using var input = OrtValue.CreateTensorValueFromMemory(blank, [1, .. _imageShape]);
-        using var outputs = _session.Run(null, _inputNames, [input], _outputNames);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
         return shape switch
         {

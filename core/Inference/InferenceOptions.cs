@@ -1,4 +1,4 @@
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.Core.Inference;
 

@@ -1,9 +1,9 @@
-using ImageSearch.Core.Inference.OnnxRuntime;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.Core.Inference;
 
-/// <summary>Creates <see cref="InferenceSession"/>s configured by <see cref="InferenceOptions"/>.</summary>
+/// <summary>Creates ONNX Runtime <see cref="InferenceSession"/>s configured by <see cref="InferenceOptions"/>.</summary>
 public sealed class InferenceSessionFactory
 {
     private readonly InferenceOptions _options;
@@ -17,11 +17,15 @@ public sealed class InferenceSessionFactory
         ArgumentOutOfRangeException.ThrowIfNegative(options.CudaDeviceId);
         _options = options;
         _logger = logger;
+        OnnxRuntimeLog.EnsureCapturing();
+        OnnxRuntimeLog.WriteTo(logger);
     }
 
-    /// <summary>Loads <paramref name="modelPath"/>. When CUDA is requested but its provider cannot be loaded, logs a
-    /// warning with ORT's reason and runs on the CPU.</summary>
-    public InferenceSession Create(string modelPath)
+    /// <summary>
+    /// Loads <paramref name="modelPath"/> and says which execution provider runs it. When CUDA is requested but its
+    /// provider cannot be loaded, logs a warning with ONNX Runtime's own reason and runs on the CPU.
+    /// </summary>
+    public LoadedModel Create(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         if (_options.UsesPreciseQuantizedKernels && _options.QuantizedPrecision == QuantizedPrecision.Auto)
@@ -29,32 +33,46 @@ public sealed class InferenceSessionFactory
             _logger.LogInformation("This processor has no VNNI: int8 convolutions use ONNX Runtime's precise kernels (slower, but without 16-bit saturation)");
         }
 
-        using var sessionOptions = CreateSessionOptions();
-        return new InferenceSession(modelPath, sessionOptions);
+        var (sessionOptions, provider) = CreateSessionOptions();
+        using (sessionOptions)
+        {
+            return new LoadedModel(new InferenceSession(modelPath, sessionOptions), provider);
+        }
     }
 
-    private SessionOptions CreateSessionOptions()
+    private (SessionOptions Options, ExecutionProvider Provider) CreateSessionOptions()
     {
         if (_options.ExecutionProvider == ExecutionProvider.Cuda)
         {
             var withCuda = CreateBaseOptions();
+            var mark = OnnxRuntimeLog.Mark();
             try
             {
                 withCuda.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
                 _logger.LogInformation("Running models with the CUDA execution provider on device {DeviceId}", _options.CudaDeviceId);
-                return withCuda;
+                return (withCuda, ExecutionProvider.Cuda);
             }
             catch (OnnxRuntimeException ex)
             {
                 withCuda.Dispose();
+                var reason = OnnxRuntimeLog.ReasonSince(mark);
                 _logger.LogWarning(
                     ex,
                     "CUDA execution provider requested but unavailable ({Reason}); falling back to CPU",
-                    ex.NativeMessage.Length > 0 ? ex.NativeMessage : ex.Message);
+                    reason.Length > 0 ? reason : ex.Message);
+            }
+            catch (EntryPointNotFoundException ex)
+            {
+                // The CPU package's library does not even export the CUDA provider's entry point.
+                withCuda.Dispose();
+                _logger.LogWarning(
+                    ex,
+                    "CUDA execution provider requested but unavailable ({Reason}); falling back to CPU",
+                    "this ONNX Runtime is the CPU-only package Microsoft.ML.OnnxRuntime; build with -p:OnnxRuntimeFlavor=Gpu for CUDA");
             }
         }
 
-        return CreateBaseOptions();
+        return (CreateBaseOptions(), ExecutionProvider.Cpu);
     }
 
     private SessionOptions CreateBaseOptions()

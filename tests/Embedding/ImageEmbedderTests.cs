@@ -1,6 +1,6 @@
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using System.Numerics.Tensors;
 
 namespace ImageSearch.Tests.Embedding;
@@ -107,7 +107,8 @@ public sealed class ImageEmbedderTests
     {
         using var session = new InferenceSession(modelPath);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
-        using var outputs = session.Run(null, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 }

@@ -1,5 +1,5 @@
 using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.Tests.Embedding;
 
@@ -25,7 +25,8 @@ public sealed class ReleasedModelTests
 
         using var session = new InferenceSession(ModelZooFixture.ReleasedModel);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
-        using var outputs = session.Run(null, ["input"], [tensor], ["output"]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["input"], [tensor], ["output"]);
         var logits = outputs[0].GetTensorDataAsSpan<float>();
         var top1 = logits.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(logits));
         var labels = File.ReadAllLines(Path.Combine(TestData.ModelsFolder, "synset.txt"));

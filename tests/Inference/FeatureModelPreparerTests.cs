@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using Google.Protobuf;
 using ImageSearch.Core.Inference.ModelPreparation;
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using ImageSearch.Tests.Embedding;
 using Onnx;
 
@@ -177,7 +177,8 @@ public sealed class FeatureModelPreparerTests
     {
         using var session = new InferenceSession(modelPath);
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 224, 224]);
-        using var outputs = session.Run(null, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

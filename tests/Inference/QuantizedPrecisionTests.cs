@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Inference;
-using ImageSearch.Core.Inference.OnnxRuntime;
 using ImageSearch.Tests.Embedding;
 
 namespace ImageSearch.Tests.Inference;
@@ -38,15 +37,15 @@ public sealed class QuantizedPrecisionTests
     }
 
     [Test]
-    public void Session_config_entries_are_passed_to_onnx_runtime()
+    public void Precise_kernels_asked_for_explicitly_keep_the_features_true_to_the_fp32_network()
     {
-        using var options = new SessionOptions();
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        options.AddSessionConfigEntry("session.x64quantprecision", "1");
+        // A made-up session config key is accepted silently, so the effect is what shows the entry is honoured: on
+        // a processor without VNNI the fast kernels fall to 0.82-0.95 cosine on this photo.
+        var bytes = File.ReadAllBytes(Path.Combine(ModelZooFixture.ImagesFolder, "missvickie_potato_chips.png"));
+        var precise = new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel, Inference = new InferenceOptions { QuantizedPrecision = QuantizedPrecision.Precise } };
+        using var int8 = ImageEmbedder.Create(precise);
+        using var fp32 = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.ReferenceFp32Features });
 
-        using var session = new InferenceSession(ModelZooFixture.PreparedModel, options);
-
-        Assert.That(session.OutputNames, Is.EqualTo(new[] { "features" }));
-        Assert.Throws<ArgumentException>(() => options.AddSessionConfigEntry(string.Empty, "1"));
+        Assert.That(TensorPrimitives.CosineSimilarity(int8.Embed(bytes), fp32.Embed(bytes)), Is.GreaterThan(0.97f));
     }
 }

@@ -1,6 +1,6 @@
-using ImageSearch.Core.Inference.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
-namespace ImageSearch.Tests.Inference.OnnxRuntime;
+namespace ImageSearch.Tests.Inference;
 
 /// <summary>The int8 MobileNetV2 feature extractor in the shared models folder, and inputs for it.</summary>
 internal static class ReferenceModel
@@ -31,7 +31,8 @@ internal static class ReferenceModel
     public static float[] Features(InferenceSession session, float[] images, int batch)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(images, Shape(batch));
-        using var outputs = session.Run(null, [InputName], [input], [OutputName]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [InputName], [input], [OutputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 }
