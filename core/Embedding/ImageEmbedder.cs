@@ -46,16 +46,16 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
         loggerFactory ??= NullLoggerFactory.Instance;
         var preprocessing = PreprocessingOptions.FromName(options.Preprocessing);
         var sessions = new InferenceSessionFactory(options.Inference, loggerFactory.CreateLogger<InferenceSessionFactory>());
-        var session = sessions.Create(modelPath);
+        var model = sessions.Create(modelPath);
         try
         {
-            var extractor = new FeatureExtractor(session, modelPath, FeaturePooling.Parse(options.Pooling));
+            var extractor = new FeatureExtractor(model, modelPath, FeaturePooling.Parse(options.Pooling));
             var preprocessor = new ImagePreprocessor(new ImageDecoder(), new ImageTensorizer(preprocessing), options.MaxPixels);
             return new ImageEmbedder(preprocessor, extractor);
         }
         catch
         {
-            session.Dispose();
+            model.Dispose();
             throw;
         }
     }

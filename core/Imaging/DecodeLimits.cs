@@ -55,6 +55,20 @@ internal static class DecodeLimits
         _ => "Unknown",
     };
 
+    /// <summary>What the decoders accept, for messages that say what to use instead.</summary>
+    public const string SupportedFormats = "JPEG, PNG, WebP, GIF or BMP";
+
+    /// <summary>The refusal of bytes in a format no decoder here reads (or not an image at all).</summary>
+    public static ImageDecodeException Unsupported(ImageFormat format, int length) => format switch
+    {
+        ImageFormat.Unknown when length < ImageFormatDetector.MinimumLength => new(
+            ImageDecodeError.UnsupportedFormat,
+            format,
+            length == 0 ? "Image data is empty." : $"Image data is empty or too short ({length} bytes) to be an image."),
+        ImageFormat.Unknown => new(ImageDecodeError.UnsupportedFormat, format, $"Unrecognised image format; use {SupportedFormats}."),
+        _ => new(ImageDecodeError.UnsupportedFormat, format, $"{Name(format)} images are not supported; use {SupportedFormats}."),
+    };
+
     public static ImageDecodeException WrongFormat(ImageFormat expected, ImageFormat actual) => new(
         ImageDecodeError.UnsupportedFormat,
         actual,

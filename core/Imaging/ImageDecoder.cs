@@ -1,16 +1,32 @@
 namespace ImageSearch.Core.Imaging;
 
 /// <summary>
-/// The decoder the engine uses: recognises the format from the bytes, decodes JPEG, PNG and WebP (each format
-/// decoder checks the pixel limit from the header before decoding and applies EXIF orientation), and refuses
-/// everything else as <see cref="ImageDecodeError.UnsupportedFormat"/>. Only <see cref="ImageDecodeException"/>
-/// leaves it for any input bytes (and <see cref="ArgumentException"/> for bad options). Thread-safe.
+/// The decoder the engine uses: recognises the format from the bytes and decodes JPEG, PNG, WebP, GIF and BMP with
+/// SkiaSharp (<see cref="SkiaImageDecoder"/>), except JPEG where the system's libjpeg-turbo is present: its SIMD
+/// decoder (<see cref="TurboJpegDecoder"/>) gives the same pixels two to three times faster. Everything else is
+/// refused as <see cref="ImageDecodeError.UnsupportedFormat"/>. Only <see cref="ImageDecodeException"/> leaves it for
+/// any input bytes (and <see cref="ArgumentException"/> for bad options). Thread-safe.
 /// </summary>
 public sealed class ImageDecoder : IImageDecoder
 {
-    private readonly JpegDecoder _jpeg = new();
-    private readonly PngDecoder _png = new();
-    private readonly WebpDecoder _webp = new();
+    private readonly SkiaImageDecoder _skia = new();
+    private readonly IImageDecoder _jpeg;
+
+    /// <summary>Uses libjpeg-turbo for JPEG when the system has it.</summary>
+    public ImageDecoder()
+        : this(TurboJpegDecoder.IsAvailable)
+    {
+    }
+
+    /// <summary>With <paramref name="useSystemJpeg"/> false, SkiaSharp decodes JPEG too.</summary>
+    public ImageDecoder(bool useSystemJpeg)
+    {
+        _jpeg = useSystemJpeg ? new TurboJpegDecoder() : _skia;
+        JpegDecoderName = useSystemJpeg ? "libjpeg-turbo (system, SIMD)" : "SkiaSharp";
+    }
+
+    /// <summary>Which library decodes JPEG, for the start-up log.</summary>
+    public string JpegDecoderName { get; }
 
     public ImageInfo Identify(ReadOnlySpan<byte> data) => For(data).Identify(data);
 
@@ -26,16 +42,8 @@ public sealed class ImageDecoder : IImageDecoder
         return format switch
         {
             ImageFormat.Jpeg => _jpeg,
-            ImageFormat.Png => _png,
-            ImageFormat.Webp => _webp,
-            ImageFormat.Unknown when data.Length < ImageFormatDetector.MinimumLength => throw new ImageDecodeException(
-                ImageDecodeError.UnsupportedFormat,
-                format,
-                data.IsEmpty ? "Image data is empty." : $"Image data is empty or too short ({data.Length} bytes) to be an image."),
-            ImageFormat.Unknown => throw new ImageDecodeException(
-                ImageDecodeError.UnsupportedFormat, format, "Unrecognised image format; use JPEG, PNG or WebP."),
-            _ => throw new ImageDecodeException(
-                ImageDecodeError.UnsupportedFormat, format, $"{DecodeLimits.Name(format)} images are not supported; use JPEG, PNG or WebP."),
+            _ when SkiaImageDecoder.Supports(format) => _skia,
+            _ => throw DecodeLimits.Unsupported(format, data.Length),
         };
     }
 }

@@ -1,10 +1,8 @@
-using System.Buffers;
-
 namespace ImageSearch.Core.Imaging;
 
 /// <summary>
-/// Upright 8-bit RGB pixels (3 bytes a pixel, rows packed without padding), in a buffer rented from the shared pool:
-/// dispose it to give the buffer back.
+/// Upright 8-bit RGB pixels (3 bytes a pixel, rows packed without padding), in a buffer from
+/// <see cref="PixelBufferPool"/>: dispose it to give the buffer back.
 /// </summary>
 public sealed class RgbImage : IDisposable
 {
@@ -16,7 +14,7 @@ public sealed class RgbImage : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         Width = width;
         Height = height;
-        _buffer = ArrayPool<byte>.Shared.Rent(checked(width * height * 3));
+        _buffer = PixelBufferPool.Rent(checked(width * height * 3));
     }
 
     public int Width { get; }
@@ -34,7 +32,7 @@ public sealed class RgbImage : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PixelBufferPool.Return(buffer);
         }
     }
 }

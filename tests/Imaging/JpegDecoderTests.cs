@@ -3,6 +3,9 @@ using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;
 
+/// <summary>Both JPEG decoders, SkiaSharp's and the system libjpeg-turbo accelerator, meet the same specification.</summary>
+[TestFixture(JpegBackend.Skia)]
+[TestFixture(JpegBackend.SystemLibjpegTurbo)]
 public sealed class JpegDecoderTests
 {
     private static readonly (int R, int G, int B) Red = (255, 0, 0);
@@ -10,7 +13,18 @@ public sealed class JpegDecoderTests
     private static readonly (int R, int G, int B) Blue = (0, 0, 255);
     private static readonly (int R, int G, int B) White = (255, 255, 255);
 
-    private readonly JpegDecoder _decoder = new();
+    private readonly IImageDecoder _decoder;
+
+    public JpegDecoderTests(JpegBackend backend)
+    {
+        _decoder = backend == JpegBackend.Skia ? new SkiaImageDecoder() : new TurboJpegDecoder();
+    }
+
+    public enum JpegBackend
+    {
+        Skia,
+        SystemLibjpegTurbo,
+    }
 
     [TestCase("cat_progressive.jpg", 512, 341)]
     [TestCase("hot_dog.jpg", 512, 384)]
@@ -29,7 +43,7 @@ public sealed class JpegDecoderTests
     public void Progressive_jpeg_matches_the_lossless_png_of_the_same_photo()
     {
         using var jpeg = _decoder.Decode(Photo("cat_progressive.jpg"));
-        using var png = new PngDecoder().Decode(Photo("cat.png"));
+        using var png = new SkiaImageDecoder().Decode(Photo("cat.png"));
         Assert.That((jpeg.Width, jpeg.Height), Is.EqualTo((png.Width, png.Height)));
         Assert.That(MeanAbsoluteDifference(jpeg.Pixels, png.Pixels), Is.LessThan(6.0));
     }
@@ -99,16 +113,16 @@ public sealed class JpegDecoderTests
     [TestCase(3000, 4000, 3000)]
     [TestCase(5000, 4000, 3000)]
     public void Dct_scaling_picks_the_smallest_factor_that_keeps_the_short_side(int minShortSide, int width, int height) =>
-        Assert.That(JpegDecoder.ScaledSize(4000, 3000, minShortSide), Is.EqualTo((width, height)));
+        Assert.That(JpegScaling.ScaledSize(4000, 3000, minShortSide), Is.EqualTo((width, height)));
 
     [TestCase(400, 533)]
     [TestCase(512, 929)]
     public void Dct_scaling_leaves_photos_too_small_for_half_size_alone(int width, int height) =>
-        Assert.That(JpegDecoder.ScaledSize(width, height, 320), Is.EqualTo((width, height)));
+        Assert.That(JpegScaling.ScaledSize(width, height, 320), Is.EqualTo((width, height)));
 
     [Test]
     public void Dct_scaling_rounds_up_like_tjscaled() =>
-        Assert.That(JpegDecoder.ScaledSize(4001, 3001, 256), Is.EqualTo((501, 376)));
+        Assert.That(JpegScaling.ScaledSize(4001, 3001, 256), Is.EqualTo((501, 376)));
 
     [Test]
     public void A_4000x3000_photo_with_min_short_side_256_decodes_at_one_eighth()
@@ -137,11 +151,11 @@ public sealed class JpegDecoderTests
     }
 
     [Test]
-    public void Premature_end_is_named_in_the_message()
+    public void A_premature_end_says_the_data_is_truncated()
     {
         var data = Photo("owl.jpg");
         var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(data.AsSpan(0, data.Length / 2)).Dispose());
-        Assert.That(ex!.Message, Does.Contain("Premature end").IgnoreCase);
+        Assert.That(ex!.Message, Does.Contain("truncated").Or.Contain("Premature end").IgnoreCase);
     }
 
     [Test]
@@ -154,9 +168,9 @@ public sealed class JpegDecoderTests
     }
 
     [Test]
-    public void Non_jpeg_bytes_are_refused_as_unsupported()
+    public void Bytes_that_are_no_image_are_refused_as_unsupported()
     {
-        var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(Fixture("gray.png")));
+        var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode("not an image, only text"u8));
         Assert.That(ex!.Error, Is.EqualTo(ImageDecodeError.UnsupportedFormat));
     }
 

@@ -3,23 +3,9 @@ using ImageSearch.Core.Imaging.Native;
 
 namespace ImageSearch.Tests.Imaging;
 
-/// <summary>The managed mirrors of the native structs must match the C layouts byte for byte.</summary>
+/// <summary>The managed mirror of TurboJPEG's scaling-factor struct matches its C layout.</summary>
 public sealed class NativeInteropTests
 {
-    [Test]
-    public void Png_image_struct_matches_libpng_layout() => Assert.That(Unsafe.SizeOf<LibPngNative.PngImage>(), Is.EqualTo(104));
-
-    [Test]
-    public unsafe void Png_image_message_starts_at_offset_36()
-    {
-        var png = default(LibPngNative.PngImage);
-        Assert.That((int)((byte*)png.Message - (byte*)&png), Is.EqualTo(36));
-    }
-
-    [Test]
-    public void Webp_features_struct_matches_libwebp_layout() =>
-        Assert.That(Unsafe.SizeOf<LibWebpNative.BitstreamFeatures>(), Is.EqualTo(40));
-
     [Test]
     public unsafe void Turbojpeg_offers_downscaling_to_one_eighth()
     {

@@ -5,7 +5,7 @@ namespace ImageSearch.Tests.Imaging;
 
 public sealed class PngDecoderTests
 {
-    private readonly PngDecoder _decoder = new();
+    private readonly SkiaImageDecoder _decoder = new();
 
     [TestCase("bird.png", 512, 343)]
     [TestCase("cat.png", 512, 341)]
@@ -75,13 +75,13 @@ public sealed class PngDecoderTests
     }
 
     [Test]
-    public void Bad_crc_in_a_critical_chunk_is_corrupt_and_the_message_comes_from_libpng()
+    public void Bad_crc_in_a_critical_chunk_is_corrupt()
     {
         var data = Fixture("gray.png");
         data[29] ^= 0xFF; // IHDR CRC
         var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(data));
         Assert.That(ex!.Error, Is.EqualTo(ImageDecodeError.Corrupt));
-        Assert.That(ex.Message, Does.Contain("CRC").IgnoreCase);
+        Assert.That(ex.Message, Does.StartWith("PNG"));
     }
 
     [Test]

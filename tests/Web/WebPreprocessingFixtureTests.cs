@@ -106,13 +106,13 @@ public sealed class WebPreprocessingFixtureTests
     private static readonly string[] JpegFixtures = ["cmyk_adobe.jpg", "exif3.jpg", "exif6.jpg", "gray.jpg"];
 
     /// <summary>
-    /// A JPEG fixture (its bytes travel in the fixture) decoded by JpegDecoder: at full size, and with a shorter side
+    /// A JPEG fixture (its bytes travel in the fixture) decoded by the server's portable JPEG decoder (SkiaSharp; the system libjpeg-turbo gives the same pixels): at full size, and with a shorter side
     /// small enough to make it scale in the DCT domain by 1/2, 1/4 and 1/8 (the server asks for 320 on real photos).
     /// </summary>
     private static JsonObject Jpeg(string name, int? minShortSide)
     {
         var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Imaging", "Fixtures", name));
-        var decoder = new JpegDecoder();
+        var decoder = new SkiaImageDecoder();
         var info = decoder.Identify(bytes);
         using var image = decoder.Decode(bytes, new DecodeOptions { MinShortSide = minShortSide });
         var (fullWidth, fullHeight) = ImageOrientation.UprightSize(info.Width, info.Height, info.Orientation);

@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace ImageSearch.Core.Imaging.Native;
 
 /// <summary>
-/// Bindings to TurboJPEG 2.x (<c>libturbojpeg.so.0</c>, Debian's libturbojpeg0). Together with the libpng and libwebp
-/// bindings beside it, this is a stand-in for SkiaSharp/ImageSharp, which this package source lacks.
+/// Bindings to TurboJPEG 2.x (<c>libturbojpeg.so.0</c>, Debian's libturbojpeg0), the SIMD JPEG decoder that
+/// <see cref="TurboJpegDecoder"/> uses where the system has it.
 /// A tjhandle is not thread-safe: use one per call (or per thread), never share one.
 /// </summary>
 internal static unsafe partial class TurboJpegNative
 {
-    private const string Library = "libturbojpeg.so.0";
+    internal const string Library = "libturbojpeg.so.0";
 
     // enum TJPF
     public const int TJPF_RGB = 0;
