@@ -164,15 +164,12 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Test]
-    public void The_API_image_pins_the_same_ONNX_Runtime_and_model_as_setup_sh()
+    public void The_API_image_pins_the_same_model_as_setup_sh()
     {
         var setup = ShellAssignments(DeploymentFiles.Text("setup.sh"));
         var dockerfile = DockerArgs(DeploymentFiles.Text("deploy/api/Dockerfile"));
 
-        foreach (var name in new[] { "ORT_VERSION", "ORT_PACKAGE_SHA256", "ORT_LIBRARY_SHA256", "MODEL_SHA256" })
-        {
-            Assert.That(dockerfile.GetValueOrDefault(name), Is.EqualTo(setup[name]), name);
-        }
+        Assert.That(dockerfile.GetValueOrDefault("MODEL_SHA256"), Is.EqualTo(setup["MODEL_SHA256"]));
 
         Assert.That(dockerfile["MODEL_URL"], Is.EqualTo(setup["MODEL_URL"].Replace("$MODEL_FILE", setup["MODEL_FILE"], StringComparison.Ordinal)));
     }
@@ -182,7 +179,7 @@ public sealed partial class DeploymentFilesTests
     {
         var dockerfile = DeploymentFiles.Text("deploy/api/Dockerfile");
         var runtime = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
-        var setupPackages = ShellArray(DeploymentFiles.Text("setup.sh"), "APT_PACKAGES").Where(p => p.StartsWith("lib", StringComparison.Ordinal) && p != "libonnx-testdata");
+        var setupPackages = ShellArray(DeploymentFiles.Text("setup.sh"), "APT_PACKAGES");
 
         Assert.That(runtime, Does.Contain(" AS runtime"), "the default (last) stage is the CPU runtime");
         foreach (var package in setupPackages)
@@ -216,8 +213,7 @@ public sealed partial class DeploymentFilesTests
     [Test]
     public void The_IMAGESEARCH_variables_of_the_deployment_files_are_read_by_the_entry_point_or_the_engine()
     {
-        var readers = DeploymentFiles.Text("deploy/api/entrypoint.sh") + DeploymentFiles.Text("setup.sh")
-            + DeploymentFiles.Text("core/Inference/OnnxRuntime/OrtLibrary.cs");
+        var readers = DeploymentFiles.Text("deploy/api/entrypoint.sh") + DeploymentFiles.Text("setup.sh");
         var variables = Services().SelectMany(s => Environment(s.Value!).Keys).Concat(RenderServices().SelectMany(s => RenderEnvironment(s).Keys))
             .Concat(Regex.Matches(DeploymentFiles.Text("deploy/api/Dockerfile"), @"\b(IMAGESEARCH_[A-Z_]+)=").Select(m => m.Groups[1].Value))
             .Where(k => k.StartsWith("IMAGESEARCH_", StringComparison.Ordinal) && k != "IMAGESEARCH_API_URL")

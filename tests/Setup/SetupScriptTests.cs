@@ -12,10 +12,8 @@ public sealed class SetupScriptTests
         var sandbox = Directory.CreateTempSubdirectory("imagesearch-setup-").FullName;
         try
         {
-            // A copy of the script with ONNX Runtime already in place, and a mirror whose model is one byte off.
+            // A copy of the script, and a mirror whose model is one byte off.
             File.Copy(Path.Combine(repository, "setup.sh"), Path.Combine(sandbox, "setup.sh"));
-            var native = Directory.CreateDirectory(Path.Combine(sandbox, ".native", "linux-x64")).FullName;
-            File.CreateSymbolicLink(Path.Combine(native, "libonnxruntime.so.1"), Path.Combine(repository, ".native", "linux-x64", "libonnxruntime.so.1"));
             var mirrorModels = Directory.CreateDirectory(Path.Combine(sandbox, "mirror", "models")).FullName;
             var model = File.ReadAllBytes(Path.Combine(TestData.ModelsFolder, "mobilenetv2-12-int8.onnx"));
             model[^1] ^= 1;
