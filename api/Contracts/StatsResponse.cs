@@ -14,4 +14,6 @@ public sealed record StatsResponse(
     [property: JsonPropertyName("catalog_changed_since_build")] bool CatalogChangedSinceBuild,
     [property: JsonPropertyName("loaded_at")] DateTimeOffset? LoadedAt,
     [property: JsonPropertyName("last_reload_failure"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastReloadFailure = null,
-    [property: JsonPropertyName("index_storage")] string? IndexStorage = null);
+    [property: JsonPropertyName("index_storage")] string? IndexStorage = null,
+    [property: JsonPropertyName("execution_provider")] string? ExecutionProvider = null,
+    [property: JsonPropertyName("jpeg_decoder")] string? JpegDecoder = null);

@@ -25,7 +25,7 @@ public static class HealthEndpoints
             .WithName("Stats")
             .WithTags("Health")
             .WithSummary("The catalog's size and the model and index in use")
-            .WithDescription("index_built_at is when the loaded index was built, loaded_at when this process loaded it (at start-up or by a hot reload); last_reload_failure says why a newer index or catalog on disk was refused while this one keeps serving.")
+            .WithDescription("execution_provider is what actually runs the model (cpu, or cuda when the GPU package and a GPU are there), jpeg_decoder which library decodes JPEG; index_built_at is when the loaded index was built, loaded_at when this process loaded it (at start-up or by a hot reload); last_reload_failure says why a newer index or catalog on disk was refused while this one keeps serving.")
             .Produces<StatsResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
@@ -66,6 +66,8 @@ public static class HealthEndpoints
                 IndexStorage.BinaryCompact => "binary-compact",
                 IndexStorage.BinaryExact => "binary-exact",
                 _ => "csv",
-            }));
+            },
+            state.Embedder.ExecutionProvider.ToString().ToLowerInvariant(),
+            state.Embedder.JpegDecoder));
     }
 }

@@ -31,9 +31,15 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
 
     public int Dimension => Extractor.Dimension;
 
+    /// <summary>The ONNX Runtime execution provider that actually runs the model.</summary>
+    public ExecutionProvider ExecutionProvider => Extractor.ExecutionProvider;
+
+    /// <summary>Which library decodes JPEG (the system's libjpeg-turbo where present, else SkiaSharp).</summary>
+    public string JpegDecoder => Preprocessor.Decoder is ImageDecoder decoder ? decoder.JpegDecoderName : Preprocessor.Decoder.GetType().Name;
+
     public EmbedderIdentity Identity { get; }
 
-    /// <summary>Loads the model and wires the native decoders. Throws <see cref="FileNotFoundException"/> naming the model path.</summary>
+    /// <summary>Loads the model and wires the decoders. Throws <see cref="FileNotFoundException"/> naming the model path.</summary>
     public static ImageEmbedder Create(EmbedderOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,7 +57,10 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
         {
             var extractor = new FeatureExtractor(model, modelPath, FeaturePooling.Parse(options.Pooling));
             var preprocessor = new ImagePreprocessor(new ImageDecoder(), new ImageTensorizer(preprocessing), options.MaxPixels);
-            return new ImageEmbedder(preprocessor, extractor);
+            var embedder = new ImageEmbedder(preprocessor, extractor);
+            loggerFactory.CreateLogger<ImageEmbedder>().LogInformation(
+                "The model runs on ONNX Runtime's {Provider} execution provider; JPEG is decoded by {JpegDecoder}", embedder.ExecutionProvider, embedder.JpegDecoder);
+            return embedder;
         }
         catch
         {

@@ -20,6 +20,9 @@ public sealed class ImagePreprocessor
 
     public ImageTensorizer Tensorizer { get; }
 
+    /// <summary>The decoder that turns bytes into pixels.</summary>
+    public IImageDecoder Decoder => _decoder;
+
     public int TensorLength => Tensorizer.TensorLength;
 
     /// <summary>How the preprocessor asks decoders to decode (pixel limit, reduced JPEG scale).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ImageSearch.Api.Contracts;
+using ImageSearch.Core.Imaging;
 
 namespace ImageSearch.Tests.Api;
 
@@ -30,6 +31,8 @@ public sealed class HealthEndpointTests : ApiTestFixture
         Assert.That(stats.IndexBuiltAt, Is.EqualTo(metadata.BuiltAt));
         Assert.That(stats.CatalogChangedSinceBuild, Is.False);
         Assert.That(stats.IndexStorage, Is.EqualTo("binary-exact"), "the build wrote index.bin and the service mapped it");
+        Assert.That(stats.ExecutionProvider, Is.EqualTo("cpu"), "the CPU package runs the model here");
+        Assert.That(stats.JpegDecoder, Is.EqualTo(TurboJpegDecoder.IsAvailable ? "libjpeg-turbo (system, SIMD)" : "SkiaSharp"));
     }
 
     [Test]
