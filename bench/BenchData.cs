@@ -53,4 +53,7 @@ public static class BenchData
             .Take(count)
             .Select(File.ReadAllBytes)
             .ToList();
+
+    /// <summary>One of the shared test photos (models/images).</summary>
+    public static byte[] SharedPhoto(string name) => File.ReadAllBytes(Path.Combine(SharedFolder, "models", "images", name));
 }

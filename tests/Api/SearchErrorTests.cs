@@ -170,17 +170,28 @@ public sealed class SearchErrorTests
         var problem = await Problems.AssertProblemAsync(await _client.PostAsync("/search", form), HttpStatusCode.UnsupportedMediaType);
 
         Assert.That(problem.Title(), Is.EqualTo("Unsupported image format"));
-        Assert.That(problem.Detail(), Does.Contain("JPEG, PNG or WebP"));
+        Assert.That(problem.Detail(), Does.Contain("JPEG, PNG, WebP, GIF or BMP"));
     }
 
     [Test]
-    public async Task A_gif_is_415()
+    public async Task A_tiff_is_415_naming_the_format()
     {
-        var form = SearchForms.WithFile(ImagingTestData.Fixture("tiny.gif"), "tiny.gif", "image/gif");
+        var tiff = Convert.FromHexString("49492A0008000000000000000000");
+        var form = SearchForms.WithFile(tiff, "scan.tif", "image/tiff");
 
         var problem = await Problems.AssertProblemAsync(await _client.PostAsync("/search", form), HttpStatusCode.UnsupportedMediaType);
 
-        Assert.That(problem.Detail(), Does.Contain("GIF").IgnoreCase);
+        Assert.That(problem.Detail(), Does.Contain("TIFF images are not supported"));
+    }
+
+    [Test]
+    public async Task A_gif_is_searched_by_its_first_frame()
+    {
+        var form = SearchForms.WithFile(ImagingTestData.Fixture("tiny.gif"), "tiny.gif", "image/gif");
+
+        var response = await _client.PostAsync("/search", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
     [Test]

@@ -35,15 +35,15 @@ public sealed class EmbedCommandTests
     [Test]
     public void Embed_refuses_an_unsupported_image_with_one_line_on_stderr_and_exit_1()
     {
-        var gif = Path.Combine(Path.GetTempPath(), $"imagesearch-{Guid.NewGuid():N}.gif");
-        File.WriteAllBytes(gif, "GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;"u8.ToArray());
+        var tiff = Path.Combine(Path.GetTempPath(), $"imagesearch-{Guid.NewGuid():N}.tif");
+        File.WriteAllBytes(tiff, Convert.FromHexString("49492A0008000000000000000000"));
 
-        var (exitCode, output, error) = Run("embed", gif, "--model", ModelZooFixture.PreparedModel);
+        var (exitCode, output, error) = Run("embed", tiff, "--model", ModelZooFixture.PreparedModel);
 
         Assert.That(exitCode, Is.EqualTo(1));
         Assert.That(output, Is.Empty);
         Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(error, Does.Contain("unsupported format").And.Contain("GIF"));
+        Assert.That(error, Does.Contain("unsupported format").And.Contain("TIFF"));
     }
 
     [Test]

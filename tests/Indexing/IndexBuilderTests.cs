@@ -69,9 +69,9 @@ public sealed class IndexBuilderTests
     [Test]
     public async Task Failed_rows_are_reported_with_line_and_reason_and_leave_the_previous_index_untouched()
     {
-        var (catalog, folder) = SampleCatalog(photos: 4, extraRows: ["X1,Broken,Hat,1,broken.jpg", "X2,Missing,Hat,1,missing.jpg", "X3,Gif,Hat,1,anim.gif"]);
+        var (catalog, folder) = SampleCatalog(photos: 4, extraRows: ["X1,Broken,Hat,1,broken.jpg", "X2,Missing,Hat,1,missing.jpg", "X3,Scan,Hat,1,scan.tif"]);
         File.WriteAllBytes(Path.Combine(folder, "broken.jpg"), File.ReadAllBytes(catalog.LocateImage(catalog.Products[0]).FilePath!)[..2000]);
-        File.WriteAllBytes(Path.Combine(folder, "anim.gif"), "GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(folder, "scan.tif"), Convert.FromHexString("49492A0008000000000000000000"));
         var path = Path.Combine(folder, "index.csv");
         File.WriteAllText(path, "previous");
 
