@@ -1,3 +1,4 @@
+using ImageSearch.Api.Diagnostics;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Imaging;
@@ -47,6 +48,18 @@ public sealed class ImageSearchOptions
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public CorsSettings Cors { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    public SwaggerSettings Swagger { get; set; } = new();
+
+    public TelemetrySettings Telemetry { get; set; } = new();
+
+    /// <summary>
+    /// Folders besides the catalog's own from which <c>GET /images/{id}</c> may serve a product's file (for catalogs
+    /// whose <c>image_url</c> names absolute paths elsewhere). Only files of indexed products are ever served.
+    /// </summary>
+    public string[] ImageRoots { get; set; } = [];
 
     /// <summary>Room for the multipart framing and the other form fields around an upload of <see cref="MaxUploadBytes"/>.</summary>
     public long MaxRequestBodyBytes => MaxUploadBytes + (64 * 1024);

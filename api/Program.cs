@@ -1,8 +1,10 @@
 using System.Reflection;
 using ImageSearch.Api;
+using ImageSearch.Api.Diagnostics;
 using ImageSearch.Api.Endpoints;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
+using ImageSearch.Api.Requests;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Indexing;
@@ -23,7 +25,10 @@ builder.Services.AddSingleton<IValidateOptions<ImageSearchOptions>, ImageSearchO
 builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>(
     (kestrel, configuration) => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(configuration));
 builder.Services.AddOptions<FormOptions>().Configure<IConfiguration>(
-    (form, configuration) => form.MultipartBodyLengthLimit = MaxRequestBodyBytes(configuration));
+    (form, configuration) => QueryForm.Configure(form, Settings(configuration)));
+
+// No Server header: it tells an attacker which server to look up vulnerabilities for, and clients need it for nothing.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddSingleton<SearchState>();
 builder.Services.AddSingleton<ServedModel>();
@@ -32,6 +37,7 @@ builder.Services.AddSingleton<IImageFetcher>(services => new SafeImageFetcher(
     services.GetRequiredService<ILogger<SafeImageFetcher>>()));
 builder.Services.AddHostedService<SearchStateLoader>();
 builder.Services.AddImageSearchOperations();
+builder.Services.AddImageSearchTelemetry(builder.Configuration);
 
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
@@ -58,12 +64,18 @@ builder.Services.AddSwaggerGen(swagger =>
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseMiddleware<RequestLoggingMiddleware>();
+app.UseMiddleware<SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseImageSearchOperations();
-app.UseSwagger();
-app.UseSwaggerUI();
+if (app.Configuration.GetValue($"{ImageSearchOptions.SectionName}:Swagger:Enabled", defaultValue: true))
+{
+    app.UseSwagger();
+    app.UseSwaggerUI();
+}
+
 app.UseWebPage();
 
 app.MapHealthEndpoints();
@@ -72,6 +84,7 @@ app.MapVectorSearchEndpoints();
 app.MapModelEndpoints();
 app.MapProductEndpoints();
 app.MapImageEndpoints();
+app.MapImageSearchMetrics();
 
 try
 {
@@ -84,8 +97,10 @@ catch (Exception e) when (e is OptionsValidationException or IndexFormatExceptio
     throw;
 }
 
-static long MaxRequestBodyBytes(IConfiguration configuration) =>
-    (configuration.GetSection(ImageSearchOptions.SectionName).Get<ImageSearchOptions>() ?? new ImageSearchOptions()).MaxRequestBodyBytes;
+static long MaxRequestBodyBytes(IConfiguration configuration) => Settings(configuration).MaxRequestBodyBytes;
+
+static ImageSearchOptions Settings(IConfiguration configuration) =>
+    configuration.GetSection(ImageSearchOptions.SectionName).Get<ImageSearchOptions>() ?? new ImageSearchOptions();
 
 /// <summary>The host's entry point (public so that integration tests can start it with WebApplicationFactory).</summary>
 public partial class Program;

@@ -34,6 +34,13 @@ public sealed class ConcurrencyOptions
     /// <summary>The Retry-After a 503 suggests.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Image URLs fetched at once (each holds at most <c>Fetching:MaxBytes</c> in memory until its search is done);
+    /// a search by URL beyond it is refused at once with 503 and Retry-After. With the defaults (16 × 10 MiB) the
+    /// fetched bytes never take more than about 160 MiB, however slowly the hosts answer.
+    /// </summary>
+    public int MaxConcurrentFetches { get; set; } = 16;
+
     public int EffectiveLimit => MaxConcurrentEmbeddings > 0 ? MaxConcurrentEmbeddings : Environment.ProcessorCount;
 
     public int EffectiveQueueLength => QueueLength >= 0 ? QueueLength : 8 * EffectiveLimit;
@@ -55,4 +62,31 @@ public sealed class CorsSettings
 {
     /// <summary>Origins (<c>https://shop.example.com</c>) whose pages may call the API; none by default (same-origin pages always can).</summary>
     public string[] AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>
+/// The reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed
+/// (<c>ImageSearch:ForwardedHeaders</c>). From any other peer the headers are ignored: the client is the connection's
+/// own address, which the rate limit and the logs then use. None by default (the API faces clients directly).
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>Addresses of the proxies in front of the API (<c>10.0.0.5</c>, <c>::1</c>).</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks the proxies connect from, in CIDR notation (<c>172.16.0.0/12</c>, <c>fd00::/8</c>).</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>How many proxies, nearest first, may each add one address to <c>X-Forwarded-For</c>.</summary>
+    public int ForwardLimit { get; set; } = 1;
+
+    /// <summary>Whether any proxy is configured (otherwise forwarded headers are never read).</summary>
+    public bool Enabled => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+}
+
+/// <summary>The OpenAPI description and Swagger UI at <c>/swagger</c> (<c>ImageSearch:Swagger</c>).</summary>
+public sealed class SwaggerSettings
+{
+    /// <summary>Whether <c>/swagger</c> (the UI and <c>/swagger/v1/swagger.json</c>) is served; on by default.</summary>
+    public bool Enabled { get; set; } = true;
 }

@@ -59,31 +59,41 @@ public static class ProductEndpoints
     /// <summary>One product.</summary>
     /// <param name="state">The loaded catalog.</param>
     /// <param name="id">The product id.</param>
-    internal static Ok<ProductResponse> Get(SearchState state, string id) =>
-        TypedResults.Ok(ProductResponse.From(state.Snapshot.Catalog.Find(id) ?? throw UnknownProduct(id)));
+    /// <param name="context">The request.</param>
+    internal static Ok<ProductResponse> Get(HttpContext context, SearchState state, string id)
+    {
+        id = RouteIds.Decode(context, id);
+        return TypedResults.Ok(ProductResponse.From(state.Snapshot.Catalog.Find(id) ?? throw UnknownProduct(id)));
+    }
 
     /// <summary>The products that look most like this one.</summary>
     /// <param name="state">The loaded catalog and index.</param>
     /// <param name="id">The product id.</param>
     /// <param name="topK">At most this many results, 1–100 (default 10).</param>
     /// <param name="threshold">Leave out results whose score (the calibrated probability of a relevant match) is below this, 0–1 (default 0.70).</param>
+    /// <param name="context">The request.</param>
     internal static Ok<SearchResponse> Similar(
+        HttpContext context,
         SearchState state,
         string id,
         [FromQuery(Name = "top_k")] string? topK,
         [FromQuery(Name = "threshold")] string? threshold)
     {
         var started = Stopwatch.GetTimestamp();
+        id = RouteIds.Decode(context, id);
         var request = new SearchRequest(Parameters.TopK(topK), Parameters.Threshold(threshold), ExcludeId: id);
         var snapshot = state.Snapshot;
         _ = snapshot.Catalog.Find(id) ?? throw UnknownProduct(id);
         var vector = snapshot.VectorOf(id)
-            ?? throw ApiProblemException.NotFound($"Product '{id}' is not in the index (its image could not be used when the index was built).");
+            ?? throw ApiProblemException.NotFound($"Product '{Echo(id)}' is not in the index (its image could not be used when the index was built).");
 
         var matches = snapshot.Search(vector, request);
         return TypedResults.Ok(SearchResponse.From(matches, request.Threshold, Stopwatch.GetElapsedTime(started)));
     }
 
     internal static ApiProblemException UnknownProduct(string id) =>
-        ApiProblemException.NotFound($"There is no product with id '{(id.Length <= 100 ? id : id[..100] + "…")}'.");
+        ApiProblemException.NotFound($"There is no product with id '{Echo(id)}'.");
+
+    /// <summary>An id for a message: at most 100 characters.</summary>
+    internal static string Echo(string id) => id.Length <= 100 ? id : id[..100] + "…";
 }

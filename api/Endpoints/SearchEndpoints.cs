@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageSearch.Api.Contracts;
+using ImageSearch.Api.Diagnostics;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
@@ -44,6 +45,8 @@ public static class SearchEndpoints
         IImageFetcher fetcher,
         IOptions<ImageSearchOptions> options,
         EmbeddingLimiter limiter,
+        FetchLimiter fetchLimiter,
+        SearchTelemetry telemetry,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SearchEndpoints).FullName!);
@@ -55,19 +58,58 @@ public static class SearchEndpoints
             Parameters.TopK(form["top_k"]),
             Parameters.Threshold(form["threshold"]),
             Parameters.Filter(form["category"], form["min_price"], form["max_price"]));
-        var query = await QueryForm.ImageAsync(form, settings, fetcher, ct);
+        var query = QueryForm.Query(form);
+        Activity.Current?.SetTag("imagesearch.query.source", query.Source);
+
+        // A URL search holds a fetch slot from before the fetch until its embedding is done, so the bytes of at most
+        // MaxConcurrentFetches responses are in memory at once; an upload is read only once it holds an embedding slot.
+        using var fetchLease = query.Url is not null ? await fetchLimiter.AcquireAsync(ct) : null;
+        var fetched = query.Url is not null ? await FetchAsync(query.Url, fetcher, telemetry, ct) : default;
         float[] vector;
+        int bytes;
         using (await limiter.AcquireAsync(ct))
         {
-            vector = state.Embedder.Embed(query.Bytes.Span);
+            var image = query.Upload is not null ? await QueryForm.ReadUploadAsync(query.Upload, settings, ct) : fetched;
+            bytes = image.Length;
+            using var span = SearchTelemetry.Activities.StartActivity("imagesearch.embed");
+            span?.SetTag("imagesearch.image.bytes", bytes);
+            var embedding = Stopwatch.GetTimestamp();
+            vector = state.Embedder.Embed(image.Span);
+            telemetry.RecordEmbedding(Stopwatch.GetElapsedTime(embedding), query.Source);
         }
 
         var snapshot = state.Snapshot;
-        var matches = snapshot.Search(vector, request);
+        IReadOnlyList<ProductMatch> matches;
+        using (var span = SearchTelemetry.Activities.StartActivity("imagesearch.search"))
+        {
+            var searching = Stopwatch.GetTimestamp();
+            matches = snapshot.Search(vector, request);
+            telemetry.RecordSearch(Stopwatch.GetElapsedTime(searching), request.Filter is { IsEmpty: false });
+            span?.SetTag("imagesearch.results", matches.Count);
+        }
+
         var took = Stopwatch.GetElapsedTime(started);
         logger.LogInformation(
             "Search by {Source} ({Bytes} bytes, top_k {TopK}, threshold {Threshold}, filtered {Filtered}): {Count} results in {ElapsedMs:0.0} ms",
-            query.Source, query.Bytes.Length, request.TopK, request.Threshold, request.Filter is { IsEmpty: false }, matches.Count, took.TotalMilliseconds);
+            query.Source, bytes, request.TopK, request.Threshold, request.Filter is { IsEmpty: false }, matches.Count, took.TotalMilliseconds);
         return TypedResults.Ok(SearchResponse.From(matches, request.Threshold, took));
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, IImageFetcher fetcher, SearchTelemetry telemetry, CancellationToken ct)
+    {
+        using var span = SearchTelemetry.Activities.StartActivity("imagesearch.fetch");
+        try
+        {
+            var fetched = await fetcher.FetchAsync(url, ct);
+            telemetry.RecordFetch(null);
+            span?.SetTag("imagesearch.image.bytes", fetched.Content.Length);
+            return fetched.Content;
+        }
+        catch (ImageFetchException e)
+        {
+            telemetry.RecordFetch(e.Error);
+            span?.SetStatus(ActivityStatusCode.Error, e.Error.ToString());
+            throw;
+        }
     }
 }

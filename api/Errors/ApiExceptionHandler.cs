@@ -1,3 +1,4 @@
+using ImageSearch.Api.Hosting;
 using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Imaging;
 using ImageSearch.Core.Indexing;
@@ -18,11 +19,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var (status, title, detail) = Describe(exception);
         if (status >= 500 && exception is not (ImageFetchException or ApiProblemException))
         {
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, LogText.Path(httpContext.Request));
         }
         else
         {
-            logger.LogInformation("Refused {Method} {Path} with {Status}: {Title}", httpContext.Request.Method, httpContext.Request.Path, status, title);
+            logger.LogInformation("Refused {Method} {Path} with {Status}: {Title}", httpContext.Request.Method, LogText.Path(httpContext.Request), status, title);
         }
 
         if (httpContext.Response.HasStarted)

@@ -47,6 +47,7 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
         }
 
         ValidateProtection(failures, options);
+        ValidateProxiesAndRoots(failures, options);
         if (failures.Count == 0)
         {
             return ValidateOptionsResult.Success;
@@ -65,9 +66,9 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
         }
 
         if (options.Concurrency is null || options.Concurrency.MaxConcurrentEmbeddings < 0 || options.Concurrency.QueueLength < -1
-            || options.Concurrency.RetryAfter < TimeSpan.Zero)
+            || options.Concurrency.RetryAfter < TimeSpan.Zero || options.Concurrency.MaxConcurrentFetches < 1)
         {
-            failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: eight per slot), RetryAfter ≥ 0.");
+            failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: eight per slot), RetryAfter ≥ 0, MaxConcurrentFetches ≥ 1.");
         }
 
         if (options.RateLimit is null || (options.RateLimit.Enabled && (options.RateLimit.PermitLimit < 1 || options.RateLimit.Window <= TimeSpan.Zero)))
@@ -81,6 +82,60 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
             {
                 failures.Add($"ImageSearch:Cors:AllowedOrigins: '{origin}' is not an origin such as https://shop.example.com (scheme, host and port only).");
             }
+        }
+    }
+
+    private static void ValidateProxiesAndRoots(List<string> failures, ImageSearchOptions options)
+    {
+        var forwarded = options.ForwardedHeaders ?? new ForwardedHeadersSettings();
+        foreach (var proxy in forwarded.KnownProxies ?? [])
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"ImageSearch:ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address such as 10.0.0.5 or fd00::5.");
+            }
+        }
+
+        foreach (var network in forwarded.KnownNetworks ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                failures.Add($"ImageSearch:ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR notation such as 172.16.0.0/12 (the address bits beyond the prefix must be 0).");
+            }
+        }
+
+        if (forwarded.ForwardLimit < 1)
+        {
+            failures.Add("ImageSearch:ForwardedHeaders:ForwardLimit must be at least 1 (the proxies in front of the API).");
+        }
+
+        foreach (var root in options.ImageRoots ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(root) || !Directory.Exists(root))
+            {
+                failures.Add($"ImageSearch:ImageRoots: '{root}' is not an existing folder.");
+            }
+        }
+
+        var telemetry = options.Telemetry ?? new Diagnostics.TelemetrySettings();
+        if (string.IsNullOrEmpty(telemetry.PrometheusPath) || !telemetry.PrometheusPath.StartsWith('/'))
+        {
+            failures.Add($"ImageSearch:Telemetry:PrometheusPath must start with '/'; it is '{telemetry.PrometheusPath}'.");
+        }
+
+        if (telemetry.PrometheusPort is < 1 or > 65535)
+        {
+            failures.Add($"ImageSearch:Telemetry:PrometheusPort must be a port from 1 to 65535; it is {telemetry.PrometheusPort}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint) && !Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out _))
+        {
+            failures.Add($"ImageSearch:Telemetry:OtlpEndpoint: '{telemetry.OtlpEndpoint}' is not an absolute URL such as http://otel-collector:4317.");
+        }
+
+        if (telemetry.OtlpProtocol is not ("Grpc" or "HttpProtobuf"))
+        {
+            failures.Add($"ImageSearch:Telemetry:OtlpProtocol must be Grpc or HttpProtobuf; it is '{telemetry.OtlpProtocol}'.");
         }
     }
 

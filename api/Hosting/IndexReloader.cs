@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using ImageSearch.Api.Diagnostics;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ namespace ImageSearch.Api.Hosting;
 public sealed class IndexReloader(
     SearchState state,
     IOptions<ImageSearchOptions> options,
-    ILogger<IndexReloader> logger) : BackgroundService
+    ILogger<IndexReloader> logger,
+    SearchTelemetry? telemetry = null) : BackgroundService
 {
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly List<FileSystemWatcher> _watchers = [];
@@ -141,6 +143,7 @@ public sealed class IndexReloader(
             _loaded = signature;
             _refused = null;
             Reloads++;
+            telemetry?.RecordReload(succeeded: true);
             logger.LogInformation(
                 "Reloaded {Products} products ({Indexed} indexed) with the index built at {BuiltAt} in {ElapsedMs} ms; the index built at {PreviousBuiltAt} is released",
                 snapshot.Catalog.Count, snapshot.IndexedCount, snapshot.Index.BuiltAt, stopwatch.ElapsedMilliseconds, current.Index.BuiltAt);
@@ -161,6 +164,7 @@ public sealed class IndexReloader(
                 "Reload refused, still serving the index built at {BuiltAt}: {Reason} (tried again when the files change)",
                 current.Index.BuiltAt, e.Message);
             state.LastReloadFailure = e.Message;
+            telemetry?.RecordReload(succeeded: false);
             return false;
         }
     }

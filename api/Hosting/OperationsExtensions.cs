@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using ImageSearch.Api.Diagnostics;
 using ImageSearch.Api.Errors;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -18,6 +22,8 @@ public static class OperationsExtensions
     public static IServiceCollection AddImageSearchOperations(this IServiceCollection services)
     {
         services.AddSingleton<EmbeddingLimiter>();
+        services.AddSingleton<FetchLimiter>();
+        services.AddSingleton<SearchTelemetry>();
 
         // After SearchStateLoader, which hosted services start in registration order.
         services.AddSingleton<IndexReloader>();
@@ -28,6 +34,32 @@ public static class OperationsExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ClientPartition);
             limiter.OnRejected = WriteTooManyRequestsAsync;
+        });
+
+        // Forwarded headers only from the configured proxies. The lists are cleared first: the framework's
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED switch clears them to believe every peer, which this setting replaces.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ImageSearchOptions>>((forwarded, options) =>
+        {
+            var settings = options.Value.ForwardedHeaders;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.ForwardedHeaders = settings.Enabled ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+            forwarded.ForwardLimit = settings.ForwardLimit;
+            foreach (var proxy in settings.KnownProxies)
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+            }
+
+            foreach (var network in settings.KnownNetworks)
+            {
+                if (System.Net.IPNetwork.TryParse(network, out var parsed))
+                {
+                    forwarded.KnownIPNetworks.Add(parsed);
+                }
+            }
         });
 
         services.AddCors();
@@ -41,6 +73,21 @@ public static class OperationsExtensions
         return services;
     }
 
+    /// <summary>
+    /// The client's address from the configured proxies' forwarded headers (first, so that everything after sees the
+    /// client), unless the framework's ASPNETCORE_FORWARDEDHEADERS_ENABLED already added that step (with these options).
+    /// </summary>
+    public static WebApplication UseTrustedForwardedHeaders(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!string.Equals(app.Configuration["FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        return app;
+    }
+
     /// <summary>CORS (for the configured origins only), then the per-client rate limit.</summary>
     public static IApplicationBuilder UseImageSearchOperations(this IApplicationBuilder app)
     {
@@ -49,16 +96,44 @@ public static class OperationsExtensions
         return app;
     }
 
-    /// <summary>One fixed window per client address; health probes and a disabled limit are never limited.</summary>
+    /// <summary>
+    /// The rate limit's partition of a client address: the IPv4 address itself, or the /64 network of an IPv6 one
+    /// (one subscriber's allocation, which holds more addresses than anyone could use up).
+    /// </summary>
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    /// <summary>One fixed window per client (<see cref="ClientKey"/>); health probes, scrapes and a disabled limit are never limited.</summary>
     private static RateLimitPartition<string> ClientPartition(HttpContext context)
     {
-        var settings = context.RequestServices.GetRequiredService<IOptions<ImageSearchOptions>>().Value.RateLimit;
-        if (!settings.Enabled || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+        var options = context.RequestServices.GetRequiredService<IOptions<ImageSearchOptions>>().Value;
+        var settings = options.RateLimit;
+        if (!settings.Enabled || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+            || (options.Telemetry.PrometheusEnabled && context.Request.Path.StartsWithSegments(options.Telemetry.PrometheusPath, StringComparison.OrdinalIgnoreCase)))
         {
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
 
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var client = ClientKey(context.Connection.RemoteIpAddress);
         return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = settings.PermitLimit,
@@ -76,7 +151,7 @@ public static class OperationsExtensions
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds(retryAfter);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OperationsExtensions).FullName!)
-            .LogInformation("Rate limited {Method} {Path} from {Client}", context.Request.Method, context.Request.Path.Value, context.Connection.RemoteIpAddress);
+            .LogInformation("Rate limited {Method} {Path} from {Client}", context.Request.Method, LogText.Path(context.Request), context.Connection.RemoteIpAddress);
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {

@@ -7,8 +7,8 @@ namespace ImageSearch.Api.Hosting;
 /// short token (letters, digits, <c>-_.:</c>, at most <see cref="MaxRequestIdLength"/>), otherwise a new one; it becomes
 /// the request's <see cref="HttpContext.TraceIdentifier"/> (so problem details carry it), is echoed in the response's
 /// <c>X-Request-Id</c> and is in the log scope (<c>RequestId</c>) of everything logged for the request. The log line
-/// holds method, path (never the query string, which may carry an image URL or a token, and never a body), status and
-/// duration.
+/// holds method, path (never the query string, which may carry an image URL or a token, and never a body; control
+/// characters percent-encoded, so that no request can forge a log line), status and duration.
 /// </summary>
 public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
 {
@@ -40,7 +40,7 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             var status = context.Response.StatusCode;
             var level = status >= 500 ? LogLevel.Warning : LogLevel.Information;
             logger.Log(level, "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms (request {RequestId})",
-                context.Request.Method, context.Request.Path.Value, status, elapsed, requestId);
+                context.Request.Method, LogText.Path(context.Request), status, elapsed, requestId);
         }
     }
 

@@ -92,5 +92,6 @@ public static class Parameters
         return new Core.Search.ProductFilter { Categories = Categories(categories), MinPrice = min, MaxPrice = max };
     }
 
-    private static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    /// <summary>At most 40 characters of a value, for echoing it in a message.</summary>
+    internal static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -1,14 +1,39 @@
+using System.Globalization;
 using ImageSearch.Api.Errors;
-using ImageSearch.Core.Fetching;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ImageSearch.Api.Requests;
 
-/// <summary>The query photo of a search and where it came from ("upload" or "url").</summary>
-public sealed record QueryImage(ReadOnlyMemory<byte> Bytes, string Source);
+/// <summary>
+/// The query photo of a search: an upload (read only once its search holds an embedding slot, so that waiting
+/// searches hold no image in memory) or an http(s) URL to fetch (once its search holds a fetch slot).
+/// </summary>
+public sealed record SearchQuery(IFormFile? Upload, Uri? Url)
+{
+    /// <summary>"upload" or "url", for logs and metrics.</summary>
+    public string Source => Upload is not null ? "upload" : "url";
+}
 
 /// <summary>Reads the search form and its query photo: exactly one of an upload (<c>file</c>) or a URL (<c>image_url</c>).</summary>
 public static class QueryForm
 {
+    /// <summary>The longest text field (<c>image_url</c> included) the form may carry, in characters.</summary>
+    public const int MaxFieldLength = 4096;
+
+    /// <summary>The most parts (fields and files) a search form may have.</summary>
+    public const int MaxFields = 32;
+
+    /// <summary>The form limits of <c>POST /search</c>, beyond the body size set from <see cref="ImageSearchOptions.MaxRequestBodyBytes"/>.</summary>
+    public static void Configure(FormOptions form, ImageSearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(options);
+        form.MultipartBodyLengthLimit = options.MaxRequestBodyBytes;
+        form.ValueLengthLimit = MaxFieldLength;
+        form.ValueCountLimit = MaxFields;
+        form.KeyLengthLimit = 256;
+    }
+
     public static async Task<IFormCollection> ReadAsync(HttpRequest request, ImageSearchOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -24,25 +49,43 @@ public static class QueryForm
             throw TooLarge(options);
         }
 
+        IFormCollection form;
         try
         {
-            return await request.ReadFormAsync(ct);
+            form = await request.ReadFormAsync(ct);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e)
         {
-            throw TooLarge(options);
+            throw FormRefusal(e, options);
         }
-        catch (InvalidDataException)
+        catch (IOException) when (!ct.IsCancellationRequested)
         {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Malformed form", "The multipart/form-data body could not be read.");
+            // The multipart reader ran out of body before the closing boundary (a truncated or cut-off upload).
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Malformed form",
+                "The multipart/form-data body ended before its closing boundary; send the whole form.");
         }
+
+        // Multipart text fields are not held to FormOptions.ValueLengthLimit by the framework: a field of megabytes
+        // would be parsed and echoed. None of the search's fields needs more than a long URL.
+        foreach (var (name, values) in form)
+        {
+            foreach (var value in values)
+            {
+                if (value is { Length: > MaxFieldLength })
+                {
+                    throw ApiProblemException.BadParameter(Parameters.Excerpt(name),
+                        $"'{Parameters.Excerpt(name)}' is {value.Length:N0} characters long; form fields are limited to {MaxFieldLength:N0}.");
+                }
+            }
+        }
+
+        return form;
     }
 
-    public static async Task<QueryImage> ImageAsync(IFormCollection form, ImageSearchOptions options, IImageFetcher fetcher, CancellationToken ct)
+    /// <summary>Which photo the form asks about; checks the fields without reading the upload or fetching the URL.</summary>
+    public static SearchQuery Query(IFormCollection form)
     {
         ArgumentNullException.ThrowIfNull(form);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(fetcher);
         var files = form.Files.GetFiles("file");
         var url = Parameters.Single("image_url", form["image_url"]);
         if (files.Count > 1)
@@ -63,7 +106,12 @@ public static class QueryForm
 
         if (files.Count == 1)
         {
-            return new QueryImage(await ReadUploadAsync(files[0], options, ct), "upload");
+            if (files[0].Length == 0)
+            {
+                throw ApiProblemException.BadParameter("file", "The uploaded file is empty.");
+            }
+
+            return new SearchQuery(files[0], null);
         }
 
         if (url is null)
@@ -77,17 +125,14 @@ public static class QueryForm
             throw ApiProblemException.BadParameter("image_url", "'image_url' must be an absolute http or https URL.");
         }
 
-        var fetched = await fetcher.FetchAsync(uri, ct);
-        return new QueryImage(fetched.Content, "url");
+        return new SearchQuery(null, uri);
     }
 
-    private static async Task<byte[]> ReadUploadAsync(IFormFile file, ImageSearchOptions options, CancellationToken ct)
+    /// <summary>The upload's bytes; 413 beyond <see cref="ImageSearchOptions.MaxUploadBytes"/>.</summary>
+    public static async Task<byte[]> ReadUploadAsync(IFormFile file, ImageSearchOptions options, CancellationToken ct)
     {
-        if (file.Length == 0)
-        {
-            throw ApiProblemException.BadParameter("file", "The uploaded file is empty.");
-        }
-
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(options);
         if (file.Length > options.MaxUploadBytes)
         {
             throw TooLarge(options);
@@ -97,6 +142,36 @@ public static class QueryForm
         await using var stream = file.OpenReadStream();
         await stream.ReadExactlyAsync(bytes, ct);
         return bytes;
+    }
+
+    /// <summary>Names the form limit that the body broke (the framework's messages start with the limit's name).</summary>
+    private static ApiProblemException FormRefusal(InvalidDataException e, ImageSearchOptions options)
+    {
+        var message = e.Message;
+        if (message.StartsWith("Multipart body length limit", StringComparison.Ordinal))
+        {
+            return TooLarge(options);
+        }
+
+        if (message.StartsWith("Form value count limit", StringComparison.Ordinal))
+        {
+            return new ApiProblemException(StatusCodes.Status400BadRequest, "Too many form fields",
+                string.Create(CultureInfo.InvariantCulture, $"The form has more than {MaxFields} fields; a search needs 'file' or 'image_url' and a few options."));
+        }
+
+        if (message.StartsWith("Form value length limit", StringComparison.Ordinal) || message.StartsWith("Form key length limit", StringComparison.Ordinal))
+        {
+            return new ApiProblemException(StatusCodes.Status400BadRequest, "Form field too long",
+                string.Create(CultureInfo.InvariantCulture, $"A form field is longer than {MaxFieldLength:N0} characters."));
+        }
+
+        if (message.Contains("header", StringComparison.OrdinalIgnoreCase) || message.StartsWith("Line length limit", StringComparison.Ordinal))
+        {
+            return new ApiProblemException(StatusCodes.Status400BadRequest, "Malformed form",
+                "A part of the multipart/form-data body has headers that are too long or too many.");
+        }
+
+        return new ApiProblemException(StatusCodes.Status400BadRequest, "Malformed form", "The multipart/form-data body could not be read.");
     }
 
     private static ApiProblemException TooLarge(ImageSearchOptions options) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
+using ImageSearch.Core.Diagnostics;
 using ImageSearch.Core.Imaging;
 using ImageSearch.Core.Inference;
 using Microsoft.Extensions.Logging;
@@ -74,9 +75,17 @@ public sealed class ImageEmbedder : IImageEmbedder, IDisposable, IAsyncDisposabl
         var input = ArrayPool<float>.Shared.Rent(Preprocessor.TensorLength);
         try
         {
-            Preprocessor.Preprocess(encodedImage, input);
+            using (EngineActivities.Source.StartActivity("imagesearch.decode"))
+            {
+                Preprocessor.Preprocess(encodedImage, input);
+            }
+
             var embedding = new float[Dimension];
-            Extractor.Extract(input, 1, embedding);
+            using (EngineActivities.Source.StartActivity("imagesearch.inference"))
+            {
+                Extractor.Extract(input, 1, embedding);
+            }
+
             return embedding;
         }
         finally

@@ -32,6 +32,12 @@ public sealed class SafeImageFetcher : IImageFetcher, IDisposable
     /// <summary>Circuit-breaker state is kept for at most this many hosts; past it, it starts afresh.</summary>
     private const int MaxTrackedHosts = 4096;
 
+    /// <summary>The longest URL text a message or log line carries.</summary>
+    private const int MaxDescribedLength = 200;
+
+    /// <summary>The first read buffer; it doubles as the body arrives, never sized by what the peer declares.</summary>
+    private const int InitialBufferBytes = 64 * 1024;
+
     private static readonly HttpRequestOptionsKey<IPAddress[]> VettedAddressesKey = new("ImageSearch.VettedAddresses");
 
     private readonly ImageFetcherOptions _options;
@@ -118,10 +124,21 @@ public sealed class SafeImageFetcher : IImageFetcher, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    /// <summary>The URL for messages and logs: scheme://host[:port]/path, without user info, query or fragment.</summary>
-    internal static string Describe(Uri url) => url.IsAbsoluteUri
-        ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
-        : "(relative URL)";
+    /// <summary>
+    /// The URL for messages and logs: scheme://host[:port]/path, without user info, query or fragment, escaped (no
+    /// control characters) and cut at <see cref="MaxDescribedLength"/> characters, so that a caller's or a peer's
+    /// URL of any length is never echoed whole.
+    /// </summary>
+    internal static string Describe(Uri url)
+    {
+        if (!url.IsAbsoluteUri)
+        {
+            return "(relative URL)";
+        }
+
+        var text = url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        return text.Length <= MaxDescribedLength ? text : string.Concat(text.AsSpan(0, MaxDescribedLength), "…");
+    }
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
@@ -295,7 +312,9 @@ public sealed class SafeImageFetcher : IImageFetcher, IDisposable
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(token);
-            var buffer = new byte[Math.Max(1, Math.Min(declared ?? 64 * 1024, max + 1))];
+            // Content-Length only refuses early (above); the buffer grows with what actually arrives, so a peer that
+            // declares the limit and then stalls holds no more memory than the bytes it sent.
+            var buffer = new byte[(int)Math.Min(InitialBufferBytes, max + 1)];
             var total = 0;
             while (total <= max)
             {

@@ -151,6 +151,9 @@ public sealed class CatalogSearchService : IDisposable
         return vector;
     }
 
+    /// <summary>Whether the product has a vector in the index (its image was read and embedded when the index was built).</summary>
+    public bool IsIndexed(string id) => _rowOfId.ContainsKey(id);
+
     /// <summary>The SHA-256 of the product's image bytes when the index was built, if it is indexed.</summary>
     public string? ImageSha256Of(string id) =>
         _imageSha256 is not null && _rowOfId.TryGetValue(id, out var row)

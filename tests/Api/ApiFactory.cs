@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImageSearch.Tests.Embedding;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,9 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A request header that sets the request's remote address in these tests (see <see cref="TestPeerStartupFilter"/>).</summary>
+    public const string TestPeerHeader = "X-Test-Peer";
+
     public ConcurrentQueue<string> Logs { get; } = new();
 
     /// <summary>Settings for the fetcher that let it reach test servers on 127.0.0.1 at these ports, quickly.</summary>
@@ -59,12 +63,35 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // First of all the start-up filters, so that the peer is set before anything reads it.
+        builder.ConfigureServices(services => services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new TestPeerStartupFilter())));
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Debug);
             logging.Services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
         });
+    }
+
+    /// <summary>
+    /// The in-memory server has no connection: a request's <see cref="TestPeerHeader"/> stands for the address it
+    /// comes from (as a socket's remote address would).
+    /// </summary>
+    private sealed class TestPeerStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(TestPeerHeader, out var peer))
+                {
+                    context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer.ToString());
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Formats every entry (message and exception) into a queue.</summary>
