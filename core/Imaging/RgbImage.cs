@@ -1,12 +1,12 @@
 namespace ImageSearch.Core.Imaging;
 
 /// <summary>
-/// Upright 8-bit RGB pixels (3 bytes a pixel, rows packed without padding), in a buffer from
-/// <see cref="PixelBufferPool"/>: dispose it to give the buffer back.
+/// Upright 8-bit RGB pixels (3 bytes a pixel, rows packed without padding), in a <see cref="PixelBuffer"/>: dispose
+/// it to give the memory back.
 /// </summary>
 public sealed class RgbImage : IDisposable
 {
-    private byte[]? _buffer;
+    private PixelBuffer? _buffer;
 
     public RgbImage(int width, int height)
     {
@@ -14,7 +14,7 @@ public sealed class RgbImage : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         Width = width;
         Height = height;
-        _buffer = PixelBufferPool.Rent(checked(width * height * 3));
+        _buffer = PixelBuffer.Rent(checked(width * height * 3));
     }
 
     public int Width { get; }
@@ -23,16 +23,12 @@ public sealed class RgbImage : IDisposable
 
     public int Stride => Width * 3;
 
-    public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(RgbImage))).AsSpan(0, Width * Height * 3);
+    public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(RgbImage))).Span;
 
     public Span<byte> Row(int y) => Pixels.Slice(y * Stride, Stride);
 
     public void Dispose()
     {
-        var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
-        {
-            PixelBufferPool.Return(buffer);
-        }
+        Interlocked.Exchange(ref _buffer, null)?.Dispose();
     }
 }

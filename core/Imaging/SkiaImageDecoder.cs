@@ -59,36 +59,29 @@ public sealed class SkiaImageDecoder : IImageDecoder
         // composited on white as Pillow does), then pack. No colour space: the stored values, unconverted.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, hasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
         var length = checked(width * height * 4);
-        var pixels = PixelBufferPool.Rent(length);
-        try
+        using var pixels = PixelBuffer.Rent(length);
+        SKCodecResult result;
+        fixed (byte* destination = pixels.Span)
         {
-            SKCodecResult result;
-            fixed (byte* destination = pixels)
-            {
-                result = codec.GetPixels(info, (nint)destination, width * 4, new SKCodecOptions(0));
-            }
-
-            if (result != SKCodecResult.Success)
-            {
-                throw new ImageDecodeException(ImageDecodeError.Corrupt, format, $"{DecodeLimits.Name(format)} data is {Describe(result)}.");
-            }
-
-            var image = new RgbImage(width, height);
-            if (hasAlpha)
-            {
-                AlphaCompositor.CompositeOnWhite(pixels.AsSpan(0, length), image.Pixels);
-            }
-            else
-            {
-                PackRgb(pixels.AsSpan(0, length), image.Pixels);
-            }
-
-            return image;
+            result = codec.GetPixels(info, (nint)destination, width * 4, new SKCodecOptions(0));
         }
-        finally
+
+        if (result != SKCodecResult.Success)
         {
-            PixelBufferPool.Return(pixels);
+            throw new ImageDecodeException(ImageDecodeError.Corrupt, format, $"{DecodeLimits.Name(format)} data is {Describe(result)}.");
         }
+
+        var image = new RgbImage(width, height);
+        if (hasAlpha)
+        {
+            AlphaCompositor.CompositeOnWhite(pixels.Span, image.Pixels);
+        }
+        else
+        {
+            PackRgb(pixels.Span, image.Pixels);
+        }
+
+        return image;
     }
 
     private static void PackRgb(ReadOnlySpan<byte> rgbx, Span<byte> rgb)

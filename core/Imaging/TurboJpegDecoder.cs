@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using ImageSearch.Core.Imaging.Native;
 using static ImageSearch.Core.Imaging.Native.TurboJpegNative;
@@ -95,28 +94,21 @@ public sealed class TurboJpegDecoder : IImageDecoder
     private static unsafe void DecodeCmyk(nint handle, ReadOnlySpan<byte> data, RgbImage image)
     {
         var length = image.Width * image.Height * 4;
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
+        using var buffer = PixelBuffer.Rent(length);
+        fixed (byte* src = data)
+        fixed (byte* dst = buffer.Span)
         {
-            fixed (byte* src = data)
-            fixed (byte* dst = buffer)
-            {
-                Check(handle, tjDecompress2(handle, src, (nuint)data.Length, dst, image.Width, image.Width * 4, image.Height, TJPF_CMYK, DecodeFlags));
-            }
-
-            var cmyk = buffer.AsSpan(0, length);
-            var rgb = image.Pixels;
-            for (int i = 0, o = 0; i < cmyk.Length; i += 4, o += 3)
-            {
-                int k = cmyk[i + 3];
-                rgb[o] = (byte)(((cmyk[i] * k) + 127) / 255);
-                rgb[o + 1] = (byte)(((cmyk[i + 1] * k) + 127) / 255);
-                rgb[o + 2] = (byte)(((cmyk[i + 2] * k) + 127) / 255);
-            }
+            Check(handle, tjDecompress2(handle, src, (nuint)data.Length, dst, image.Width, image.Width * 4, image.Height, TJPF_CMYK, DecodeFlags));
         }
-        finally
+
+        var cmyk = buffer.Span;
+        var rgb = image.Pixels;
+        for (int i = 0, o = 0; i < cmyk.Length; i += 4, o += 3)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            int k = cmyk[i + 3];
+            rgb[o] = (byte)(((cmyk[i] * k) + 127) / 255);
+            rgb[o + 1] = (byte)(((cmyk[i + 1] * k) + 127) / 255);
+            rgb[o + 2] = (byte)(((cmyk[i + 2] * k) + 127) / 255);
         }
     }
 
