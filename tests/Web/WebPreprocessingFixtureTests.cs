@@ -7,7 +7,8 @@ namespace ImageSearch.Tests.Web;
 
 /// <summary>
 /// The web page's on-device mode ports the server's preprocessing (ImageTensorizer) and pooling (FeaturePooling) to
-/// TypeScript and decodes JPEGs with the same library (libjpeg-turbo, as WebAssembly) the way JpegDecoder does. Its
+/// TypeScript and decodes JPEGs with libjpeg-turbo (as WebAssembly), which gives the pixels the server's SkiaSharp
+/// decoder and its system libjpeg-turbo accelerator give (DecoderParityTests). Its
 /// Vitest tests check all three against <c>web/tests/fixtures/preprocessing.json</c>; this test checks that the
 /// fixture is what the C# code computes today, so a change on either side fails a test. To regenerate the
 /// fixture after a deliberate change: <c>IMAGESEARCH_WRITE_WEB_FIXTURES=1 dotnet test tests --filter WebPreprocessingFixture</c>.
