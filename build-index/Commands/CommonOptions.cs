@@ -19,6 +19,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => QuantizedPrecision.Auto,
     };
 
+    public static Option<ExecutionProvider> ExecutionProvider() => new("--execution-provider")
+    {
+        Description = "Cpu, or Cuda (needs the tool built with -p:OnnxRuntimeFlavor=Gpu, CUDA 13 and cuDNN 9; falls back to the CPU with a warning naming ONNX Runtime's reason).",
+        DefaultValueFactory = _ => ImageSearch.Core.Inference.ExecutionProvider.Cpu,
+    };
+
     public static Option<string> Pooling() => new("--pooling")
     {
         Description = "How a feature-map model (prepare-model --feature-map) is pooled: average, gem-p3 (GeM, any p), rmac. Build and search with the same.",

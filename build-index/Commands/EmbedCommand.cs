@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Inference;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.BuildIndex.Commands;
@@ -12,14 +13,16 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var image = new Argument<FileInfo>("IMAGE") { Description = "A JPEG, PNG or WebP file." };
+        var image = new Argument<FileInfo>("IMAGE") { Description = "A JPEG, PNG, WebP, GIF or BMP file." };
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of one number per line." };
         var model = CommonOptions.Model();
+        var provider = CommonOptions.ExecutionProvider();
         var command = new Command("embed", "Print the embedding of one image (one number per line, or a JSON array).")
         {
             image,
             json,
             model,
+            provider,
         };
         command.SetAction(parse =>
         {
@@ -45,7 +48,14 @@ internal static class EmbedCommand
 
             try
             {
-                using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)) });
+                using var log = WarningLog.Create();
+                using var embedder = ImageEmbedder.Create(
+                    new EmbedderOptions
+                    {
+                        ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                        Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider) },
+                    },
+                    log);
                 var vector = embedder.Embed(bytes);
                 Console.Out.Write(parse.GetValue(json)
                     ? JsonSerializer.Serialize(vector) + Environment.NewLine

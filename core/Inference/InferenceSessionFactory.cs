@@ -57,16 +57,14 @@ public sealed class InferenceSessionFactory
                 withCuda.Dispose();
                 var reason = OnnxRuntimeLog.ReasonSince(mark);
                 _logger.LogWarning(
-                    ex,
                     "CUDA execution provider requested but unavailable ({Reason}); falling back to CPU",
                     reason.Length > 0 ? reason : ex.Message);
             }
-            catch (EntryPointNotFoundException ex)
+            catch (EntryPointNotFoundException)
             {
                 // The CPU package's library does not even export the CUDA provider's entry point.
                 withCuda.Dispose();
                 _logger.LogWarning(
-                    ex,
                     "CUDA execution provider requested but unavailable ({Reason}); falling back to CPU",
                     "this ONNX Runtime is the CPU-only package Microsoft.ML.OnnxRuntime; build with -p:OnnxRuntimeFlavor=Gpu for CUDA");
             }
