@@ -5,11 +5,14 @@ using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;
 
-public sealed class ImageDecoderTests
+/// <summary>The engine's decoder, with JPEG through the system libjpeg-turbo and through SkiaSharp alone.</summary>
+[TestFixture(true)]
+[TestFixture(false)]
+public sealed class ImageDecoderTests(bool systemJpeg)
 {
     private static readonly DecodeOptions FuzzOptions = new() { MaxPixels = 4_000_000 };
 
-    private readonly ImageDecoder _decoder = new();
+    private readonly ImageDecoder _decoder = new(useSystemJpeg: systemJpeg);
 
     [TestCase("cat_progressive.jpg", ImageFormat.Jpeg)]
     [TestCase("bird.png", ImageFormat.Png)]
