@@ -159,6 +159,21 @@ public sealed class JpegDecoderTests
     }
 
     [Test]
+    public void A_progressive_jpeg_that_repeats_its_last_scan_thousands_of_times_is_refused_as_corrupt()
+    {
+        // A decompression bomb: each repeated scan is decoded again over the whole image (libjpeg only warns).
+        var random = new Random(7);
+        var rgb = new byte[256 * 256 * 3];
+        random.NextBytes(rgb);
+        var progressive = EncodeJpeg(rgb, 256, 256, quality: 90, progressive: true);
+        var bomb = RepeatLastScan(progressive, 3000);
+
+        var ex = Assert.Throws<ImageDecodeException>(() => _decoder.Decode(bomb).Dispose());
+
+        Assert.That(ex!.Error, Is.EqualTo(ImageDecodeError.Corrupt));
+    }
+
+    [Test]
     public void Extraneous_bytes_after_the_image_are_tolerated()
     {
         var data = Photo("hot_dog.jpg");
@@ -210,6 +225,30 @@ public sealed class JpegDecoderTests
 
     internal static readonly Lazy<byte[]> LargeJpeg = new(() =>
         EncodeJpeg(TwoColour(4000, 3000, (255, 0, 0), (0, 0, 255)), 4000, 3000, quality: 90, subsampling: Core.Imaging.Native.TurboJpegNative.TJSAMP_420));
+
+    /// <summary>The JPEG with its last scan (SOS segment and entropy-coded data) repeated before the end marker.</summary>
+    private static byte[] RepeatLastScan(byte[] jpeg, int times)
+    {
+        int lastScan = -1, position = 2;
+        while (position < jpeg.Length - 1 && jpeg[position + 1] != 0xD9)
+        {
+            var marker = jpeg[position + 1];
+            var next = position + 2 + ((jpeg[position + 2] << 8) | jpeg[position + 3]);
+            if (marker == 0xDA)
+            {
+                lastScan = position;
+                while (!(jpeg[next] == 0xFF && jpeg[next + 1] != 0 && jpeg[next + 1] is < 0xD0 or > 0xD7))
+                {
+                    next++;
+                }
+            }
+
+            position = next;
+        }
+
+        var scan = jpeg[lastScan..position];
+        return [.. jpeg[..position], .. Enumerable.Repeat(scan, times).SelectMany(s => s), .. jpeg[position..]];
+    }
 
     internal static double MeanAbsoluteDifference(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
