@@ -90,6 +90,26 @@ public sealed class IncrementalLearningTests
     }
 
     [Test]
+    public async Task An_index_from_before_the_basis_was_recorded_keeps_its_head_only_when_nothing_changed()
+    {
+        var (catalog, folder) = IndexBuilderTests.SampleCatalog(photos: 12);
+        var path = Path.Combine(folder, "index.csv");
+        var options = new IndexBuildOptions { MetricHead = SmallHead, Incremental = true };
+        await _builder.BuildAsync(catalog, path, options);
+        void Forget() => File.WriteAllBytes(IndexMetadata.PathFor(path), (IndexMetadata.Read(path) with { LearnedFrom = null }).ToJson());
+
+        Forget();
+        var unchanged = await _builder.BuildAsync(catalog, path, options);
+        Forget();
+        ChangePhoto(catalog.Path, line: 4, folder);
+        var changed = await _builder.BuildAsync(CatalogReader.Read(catalog.Path), path, options);
+
+        Assert.That(unchanged.Learning, Is.EqualTo("metric head and calibration: kept: nothing changed"));
+        Assert.That(unchanged.Metadata!.LearnedFrom!.Rows, Is.EqualTo(12), "recorded from now on");
+        Assert.That(changed.Learning, Is.EqualTo("metric head and calibration: fitted again: the previous index does not record what they were fitted on"));
+    }
+
+    [Test]
     public async Task Augmented_views_come_from_the_view_cache_unless_their_photo_or_background_changed()
     {
         var (catalog, folder) = IndexBuilderTests.SampleCatalog(photos: 6);
