@@ -16,13 +16,13 @@ ln -s "$(cd "$sample" && pwd)/images" "$work/images"
 cat "$sample"/images/*.jpg > /dev/null   # warm the page cache: measure decoding and inference, not the disk
 
 echo "== full build, 1,331 photos ($*)"
-"${tool[@]}" build --catalog "$work/products.csv" --out "$work/index.csv" "$@" 2>/dev/null | grep -E "│|wrote"
+"${tool[@]}" build --catalog "$work/products.csv" --out "$work/index.csv" "$@" 2>/dev/null | grep -E "│|wrote|calibration:"
 
 echo "== incremental rebuild after changing one row's photo"
 queries=("$sample"/queries/*.jpg)
 cp "${queries[0]}" "$work/changed.jpg"
 sed -i '2s|,images/[^,]*$|,changed.jpg|' "$work/products.csv"
 start=$(date +%s%N)
-"${tool[@]}" build --catalog "$work/products.csv" --out "$work/index.csv" --incremental "$@" 2>/dev/null | grep -E "│|wrote"
+"${tool[@]}" build --catalog "$work/products.csv" --out "$work/index.csv" --incremental "$@" 2>/dev/null | grep -E "│|wrote|calibration:"
 end=$(date +%s%N)
 echo "incremental rebuild, whole command: $(( (end - start) / 1000000 )) ms"

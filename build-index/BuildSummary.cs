@@ -11,12 +11,28 @@ internal static class BuildSummary
     {
         var console = AnsiConsole.Console;
         var summary = new Table().AddColumns("built", "reused", "failed", "time", "images/s");
-        summary.AddRow(
+        string[] cells =
+        [
             result.Built.ToString(CultureInfo.InvariantCulture),
             result.Reused.ToString(CultureInfo.InvariantCulture),
             result.Failures.Count.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"{result.Elapsed.TotalSeconds:F1} s"),
-            string.Create(CultureInfo.InvariantCulture, $"{result.ImagesPerSecond:F0}"));
+            string.Create(CultureInfo.InvariantCulture, $"{result.ImagesPerSecond:F0}"),
+        ];
+        if (result.Views is { } views)
+        {
+            // The augmented views the metric head trained on: embedded now (views), or taken from the view cache (cached).
+            summary.AddColumns("views", "cached", "views/s");
+            cells =
+            [
+                .. cells,
+                views.Embedded.ToString(CultureInfo.InvariantCulture),
+                views.Reused.ToString(CultureInfo.InvariantCulture),
+                views.Embedded > 0 ? string.Create(CultureInfo.InvariantCulture, $"{views.ViewsPerSecond:F0}") : "-",
+            ];
+        }
+
+        summary.AddRow(cells);
         console.Write(summary);
 
         if (result.Failures.Count > 0)
@@ -33,6 +49,11 @@ internal static class BuildSummary
         foreach (var note in result.Notes)
         {
             Console.WriteLine(note);
+        }
+
+        if (result.Learning is { } learning)
+        {
+            Console.WriteLine(learning);
         }
 
         Console.WriteLine(result.Written

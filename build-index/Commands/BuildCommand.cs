@@ -31,6 +31,11 @@ internal static class BuildCommand
         var threads = new Option<int>("--threads") { Description = "Images decoded at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 8 };
         var incremental = new Option<bool>("--incremental") { Description = "Reuse the previous index's vectors for images whose bytes have not changed." };
+        var retrain = new Option<bool>("--retrain")
+        {
+            Description = "With --incremental: fit the metric head and calibration again even when few rows changed (otherwise they are kept "
+                + $"until more than {RetrainRule.MaxChangedShare * 100:F0}% of the rows they were fitted on changed; a full build always fits them).",
+        };
         var skipFailed = new Option<bool>("--skip-failed") { Description = "Write the index without the rows that failed (the exit code is still 1)." };
         var precision = CommonOptions.Int8Kernels();
         var calibration = CommonOptions.Calibration("isotonic",
@@ -71,7 +76,7 @@ internal static class BuildCommand
         };
         var command = new Command("build", "Build index.csv and index.bin from a catalog. Exit 0: all rows indexed; 1: some rows failed; 2: unusable input.")
         {
-            catalogOption, output, model, pooling, threads, batch, incremental, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
+            catalogOption, output, model, pooling, threads, batch, incremental, retrain, skipFailed, precision, calibration, noCalibration, coarse, compactFrom,
             trainingQueries, trainingHalf, metricHead, augmentViews,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -151,6 +156,7 @@ internal static class BuildCommand
                     Threads = parse.GetValue(threads),
                     BatchSize = parse.GetValue(batch),
                     Incremental = parse.GetValue(incremental),
+                    Retrain = parse.GetValue(retrain),
                     SkipFailed = parse.GetValue(skipFailed),
                     CoarseDimension = parse.GetValue(coarse),
                     CompactFromRows = parse.GetValue(compactFrom),

@@ -16,6 +16,12 @@ public sealed record IndexBuildOptions
     /// <summary>Reuse the vectors of the previous index for images whose bytes have not changed.</summary>
     public bool Incremental { get; init; }
 
+    /// <summary>
+    /// With <see cref="Incremental"/>: fit the metric head and calibration again even where <see cref="RetrainRule"/>
+    /// would keep the previous ones (a full build always fits them).
+    /// </summary>
+    public bool Retrain { get; init; }
+
     /// <summary>Write the index without the rows that failed (otherwise any failure leaves the previous index in place).</summary>
     public bool SkipFailed { get; init; }
 

@@ -63,23 +63,38 @@ public sealed class IndexBuilder
         try
         {
             var written = new List<(Product Product, ReadOnlyMemory<float> Vector)>(catalog.Count);
-            var (built, reused, failures) = await WriteAsync(catalog, embedded.Reader, writer, written, progress, stopwatch, cancel.Token).ConfigureAwait(false);
+            var hashes = new List<string>(catalog.Count);
+            var (built, reused, failures) = await WriteAsync(catalog, embedded.Reader, writer, written, hashes, progress, stopwatch, cancel.Token).ConfigureAwait(false);
             await Task.WhenAll(prepare, infer).ConfigureAwait(false);
             stopwatch.Stop();
 
             IndexMetadata? metadata = null;
+            string? learning = null;
+            ViewStatistics? viewStatistics = null;
             var write = failures.Count == 0 || options.SkipFailed;
             if (write)
             {
                 var vectors = Matrix(written);
-                var learning = new IndexLearning(_embedder, _logger);
-                var reuse = built == 0 && failures.Count == 0 && previousMetadata is not null && IndexLearning.CanReuse(previousMetadata, catalog, written, options);
-                var views = !reuse && options.MetricHead is not null && options.AugmentViews > 0
-                    ? await EmbedViewsAsync(catalog, written, options, notes, cancel.Token).ConfigureAwait(false)
-                    : null;
+                var learner = new IndexLearning(_embedder, _logger);
+                var photos = written.Select((r, i) => (r.Product, hashes[i])).ToList();
+                var learns = options.MetricHead is not null || options.Calibration is not null;
+                var decision = learns && previousMetadata is not null ? RetrainRule.Decide(previousMetadata, catalog, photos, options) : null;
+                var reuse = decision is { Keep: true };
+                AugmentedViews? views = null;
+                if (!reuse && options.MetricHead is not null && options.AugmentViews > 0)
+                {
+                    (views, viewStatistics) = await EmbedViewsAsync(catalog, written, hashes, indexPath, options, notes, cancel.Token).ConfigureAwait(false);
+                }
+
                 var learned = reuse
-                    ? learning.Reuse(previousMetadata!, vectors, notes)
-                    : learning.Learn(written, vectors, options, notes, cancel.Token, views);
+                    ? learner.Reuse(previousMetadata!, vectors, decision!, notes)
+                    : learner.Learn(written, vectors, options, notes, cancel.Token, views);
+                var what = options.MetricHead is not null ? "metric head and calibration" : "calibration";
+                learning = !learns ? null
+                    : decision is not null ? $"{what}: {decision.Reason}"
+                    : options.Incremental ? $"{what}: fitted (no previous index to keep them from)"
+                    : $"{what}: fitted (a full build; --incremental keeps them while few rows change)";
+                var basis = reuse ? decision!.Basis : new LearningBasis(written.Count, 0, RetrainRule.Labels(photos));
 
                 // index.bin holds what is searched: the embeddings, or their projections when a metric head was trained.
                 using var binary = WriteBinary(indexPath, written, learned.Searched, learned.SearchedDimension, options, notes, cancel.Token);
@@ -100,6 +115,7 @@ public sealed class IndexBuilder
                     ImageSha256 = hashes,
                     ScoreCalibration = learned.Calibration,
                     Projection = learned.Projection,
+                    LearnedFrom = learns ? basis : null,
                     BinaryBytes = binary.Length,
                     CompactRecallAt10 = recall,
                     BinaryChecksum = binary.Checksum.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
@@ -112,7 +128,7 @@ public sealed class IndexBuilder
                 notes.Add($"{failures.Count} row(s) failed, so {indexPath} was left as it was; fix them or pass --skip-failed.");
             }
 
-            return new IndexBuildResult(catalog.Count, built, reused, failures, stopwatch.Elapsed, write, metadata, notes);
+            return new IndexBuildResult(catalog.Count, built, reused, failures, stopwatch.Elapsed, write, metadata, notes, learning, viewStatistics);
         }
         catch
         {
@@ -222,55 +238,140 @@ public sealed class IndexBuilder
 
     /// <summary>
     /// <see cref="IndexBuildOptions.AugmentViews"/> augmented views of the written rows' photos (of every row up to the
-    /// number of rows the head's trainer takes, evenly spaced rows beyond), embedded for the metric head to train on a few
-    /// hundred photos at a time, so time and memory stay bounded; padded views put their item on one of up to
-    /// <see cref="Backgrounds"/> other catalog photos. Null, with a note, when a photo can no longer be read.
+    /// number of rows the head's trainer takes, evenly spaced rows beyond) for the metric head to train on. Views the
+    /// view cache (<see cref="AugmentedViewCache"/>) holds are taken from it; the others are embedded a few hundred
+    /// photos at a time, so time and memory stay bounded, and the cache is then rewritten with exactly this build's
+    /// views. Null, with a note, when a photo can no longer be read.
     /// </summary>
-    private async Task<AugmentedViews?> EmbedViewsAsync(ProductCatalog catalog, List<(Product Product, ReadOnlyMemory<float> Vector)> written, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Padded views put their item on one of up to <see cref="Backgrounds"/> catalog photos: those with the smallest
+    /// SHA-256, so that edits elsewhere in the catalog leave the set alone. Each view takes the candidate that ranks
+    /// first for its photo and number (rendezvous hashing): when one candidate changes, only the views that ranked it
+    /// (or now rank its successor) first get another background, and only they miss the cache.
+    /// </remarks>
+    private async Task<(AugmentedViews? Views, ViewStatistics? Statistics)> EmbedViewsAsync(
+        ProductCatalog catalog, List<(Product Product, ReadOnlyMemory<float> Vector)> written, List<string> hashes, string indexPath,
+        IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
     {
         const int Chunk = 256;
-        var stopwatch = Stopwatch.StartNew();
         var embedder = new AugmentedViewEmbedder(_embedder, new ViewAugmenter(options.ViewAugmentation), options.BatchSize);
         var d = _embedder.Dimension;
-        var rows = AugmentedViews.ChooseRows(written.Count, options.AugmentViews, options.MetricHead!.MaxTrainingRows);
-        var views = new float[rows.Length * options.AugmentViews * d];
-        var backgrounds = new List<RgbImage>();
+        var perRow = options.AugmentViews;
+        var rows = AugmentedViews.ChooseRows(written.Count, perRow, options.MetricHead!.MaxTrainingRows);
+        var views = new float[rows.Length * perRow * d];
+
+        var candidates = Enumerable.Range(0, written.Count).DistinctBy(i => hashes[i]).OrderBy(i => hashes[i], StringComparer.Ordinal).Take(Backgrounds).ToArray();
+        var keys = new AugmentedViewCache.Key[rows.Length * perRow];
+        var backgroundOf = new int[keys.Length];
+        for (var v = 0; v < keys.Length; v++)
+        {
+            var photo = hashes[rows[v / perRow]];
+            backgroundOf[v] = ChooseBackground(photo, v % perRow, candidates, hashes);
+            keys[v] = new AugmentedViewCache.Key(photo, v % perRow, backgroundOf[v] < 0 ? null : hashes[backgroundOf[v]]);
+        }
+
+        var identity = _embedder.Identity;
+        var settings = AugmentedViewCache.Settings(identity.ModelSha256, identity.Preprocessing, identity.Pooling, d, options.ViewAugmentation.Describe());
+        var cachePath = AugmentedViewCache.PathFor(indexPath);
+        var cache = AugmentedViewCache.Load(cachePath, settings, d, out var problem);
+        var missing = Enumerable.Range(0, keys.Length).Where(v => !cache.TryGet(keys[v], views.AsSpan(v * d, d))).ToList();
+
+        var stopwatch = Stopwatch.StartNew();
+        var backgrounds = new Dictionary<int, RgbImage>();
         try
         {
-            async Task<ReadOnlyMemory<byte>[]> LoadAsync(Product[] products)
+            async Task<ReadOnlyMemory<byte>[]> LoadAsync(IReadOnlyList<int> of)
             {
-                var photos = new ReadOnlyMemory<byte>[products.Length];
-                await Parallel.ForAsync(0, products.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken }, async (i, ct) =>
-                    photos[i] = await _images.LoadAsync(catalog.LocateImage(products[i]), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                var photos = new ReadOnlyMemory<byte>[of.Count];
+                await Parallel.ForAsync(0, of.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken }, async (i, ct) =>
+                    photos[i] = await _images.LoadAsync(catalog.LocateImage(written[of[i]].Product), ct).ConfigureAwait(false)).ConfigureAwait(false);
                 return photos;
             }
 
-            var count = Math.Min(Backgrounds, written.Count);
-            foreach (var photo in await LoadAsync([.. Enumerable.Range(0, count).Select(i => written[(int)((long)i * written.Count / count)].Product)]).ConfigureAwait(false))
+            int[] needed = [.. missing.Select(v => backgroundOf[v]).Where(b => b >= 0).Distinct()];
+            var loaded = await LoadAsync(needed).ConfigureAwait(false);
+            for (var i = 0; i < needed.Length; i++)
             {
-                backgrounds.Add(_embedder.Preprocessor.Decode(photo.Span));
+                backgrounds.Add(needed[i], _embedder.Preprocessor.Decode(loaded[i].Span));
             }
 
-            for (var start = 0; start < rows.Length; start += Chunk)
+            // Missing views are in row order, so each chunk's requests keep a photo's views together.
+            int[] photoRows = [.. missing.Select(v => rows[v / perRow]).Distinct()];
+            for (var start = 0; start < photoRows.Length; start += Chunk)
             {
-                var photos = await LoadAsync([.. rows.Skip(start).Take(Chunk).Select(r => written[r].Product)]).ConfigureAwait(false);
-                embedder.Embed(photos, options.AugmentViews, backgrounds, cancellationToken).CopyTo(views, start * options.AugmentViews * d);
+                var chunk = photoRows.AsSpan(start, Math.Min(Chunk, photoRows.Length - start)).ToArray();
+                var photos = await LoadAsync(chunk).ConfigureAwait(false);
+                var position = chunk.Select((row, i) => (row, i)).ToDictionary(p => p.row, p => p.i);
+                int[] these = [.. missing.Where(v => position.ContainsKey(rows[v / perRow]))];
+                var requests = these.Select(v => new AugmentedViewEmbedder.Request(
+                    position[rows[v / perRow]], v % perRow, backgroundOf[v] < 0 ? null : backgrounds[backgroundOf[v]])).ToArray();
+                var embedded = embedder.Embed(photos, requests, cancellationToken);
+                for (var j = 0; j < these.Length; j++)
+                {
+                    embedded.AsSpan(j * d, d).CopyTo(views.AsSpan(these[j] * d, d));
+                }
             }
         }
         catch (Exception e) when (e is ImageLoadException or ImageDecodeException)
         {
             notes.Add($"augmented views: not used, a catalog photo could not be read again ({e.Message}).");
-            return null;
+            return (null, null);
         }
         finally
         {
-            backgrounds.ForEach(b => b.Dispose());
+            foreach (var background in backgrounds.Values)
+            {
+                background.Dispose();
+            }
+        }
+
+        var statistics = new ViewStatistics(missing.Count, keys.Length - missing.Count, stopwatch.Elapsed.TotalSeconds);
+        if (missing.Count > 0 || cache.Count != keys.Length)
+        {
+            try
+            {
+                AugmentedViewCache.Save(cachePath, settings, d, keys, views);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                notes.Add($"augmented views: the view cache {cachePath} could not be written ({e.Message}); the next build embeds them again.");
+            }
         }
 
         notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"augmented views: {options.AugmentViews} of each of {rows.Length} photos embedded for the metric head in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+            $"augmented views: {perRow} of each of {rows.Length} photos for the metric head: {statistics.Reused} from {Path.GetFileName(cachePath)}, {statistics.Embedded} embedded in {statistics.Seconds:F1} s ({statistics.ViewsPerSecond:F0} views/s).")
+            + (problem is null ? string.Empty : $" The view cache was not used: {problem}."));
         _logger.LogInformation("{Note}", notes[^1]);
-        return new AugmentedViews(views, rows, options.AugmentViews);
+        return (new AugmentedViews(views, rows, perRow), statistics);
+    }
+
+    /// <summary>
+    /// The candidate row whose photo view <paramref name="view"/> of <paramref name="photo"/> is put on when padded: the
+    /// one with the highest hash of (photo, view, candidate's photo); −1 without candidates.
+    /// </summary>
+    private static int ChooseBackground(string photo, int view, int[] candidates, List<string> hashes)
+    {
+        static ulong Prefix(string hex) => ulong.Parse(hex.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        static ulong Mix(ulong x)
+        {
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
+
+        var seed = Mix(Prefix(photo) ^ ((ulong)(view + 1) * 0x9E3779B97F4A7C15UL));
+        var best = -1;
+        var bestScore = 0UL;
+        foreach (var candidate in candidates)
+        {
+            var score = Mix(seed ^ Prefix(hashes[candidate]));
+            if (best < 0 || score > bestScore)
+            {
+                (best, bestScore) = (candidate, score);
+            }
+        }
+
+        return best;
     }
 
     private async Task PrepareAsync(ProductCatalog catalog, Dictionary<string, ReadOnlyMemory<float>>? previous, int threads, ChannelWriter<Row> output, CancellationToken cancellationToken)
@@ -374,7 +475,7 @@ public sealed class IndexBuilder
     }
 
     private static async Task<(int Built, int Reused, List<FailedRow> Failures)> WriteAsync(
-        ProductCatalog catalog, ChannelReader<Row> input, IndexCsvWriter writer, List<(Product Product, ReadOnlyMemory<float> Vector)> written,
+        ProductCatalog catalog, ChannelReader<Row> input, IndexCsvWriter writer, List<(Product Product, ReadOnlyMemory<float> Vector)> written, List<string> hashes,
         IProgress<IndexBuildProgress>? progress, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var pending = new Dictionary<int, Row>();
@@ -393,6 +494,7 @@ public sealed class IndexBuilder
                 {
                     writer.WriteRow(ready.Product.Id, ready.Vector.Span, ready.ImageSha256!);
                     written.Add((ready.Product, ready.Vector));
+                    hashes.Add(ready.ImageSha256!);
                     _ = ready.Reused ? reused++ : built++;
                 }
 

@@ -110,42 +110,13 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         return new LearnedIndex(projection, calibration, searched, searchedDimension);
     }
 
-    /// <summary>
-    /// Whether an incremental build may keep the previous index's head and calibration: the same catalog file, the same
-    /// rows with the same images in the same order, the same training photos, and the same settings.
-    /// </summary>
-    public static bool CanReuse(IndexMetadata previous, ProductCatalog catalog, IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, IndexBuildOptions options)
+    /// <summary>Keeps the previous index's head and calibration (see <see cref="RetrainRule"/>), projecting every row with the head.</summary>
+    public LearnedIndex Reuse(IndexMetadata previous, float[] catalog, RetrainDecision decision, List<string> notes)
     {
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(options);
-        if (!string.Equals(previous.CatalogSha256, catalog.Sha256, StringComparison.OrdinalIgnoreCase)
-            || !previous.ImageSha256.Keys.SequenceEqual(rows.Select(r => r.Product.Id), StringComparer.Ordinal))
-        {
-            return false;
-        }
-
-        var sameHead = options.MetricHead is { } head
-            ? previous.Projection?.Training?.Loss == MetricHeadTrainer.Describe(head)
-                && previous.Projection.Training.Augmentation == (options.AugmentViews > 0 ? Augmentation(options) : null)
-            : previous.Projection is null;
-        var sameCalibration = options.Calibration is { } calibration
-            ? previous.ScoreCalibration is { } stored && stored.Kind is not ScoreCalibration.IdentityKind
-                && (stored.Kind == ScoreCalibration.PercentileLogisticKind
-                    || stored.Kind == (calibration.Method == CalibrationMethod.Isotonic ? ScoreCalibration.IsotonicKind : ScoreCalibration.LogisticKind))
-            : previous.ScoreCalibration is null;
-        var photos = (options.TrainingQueries ?? []).Select(q => File.Exists(q.ImagePath) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(q.ImagePath))) : q.ImagePath);
-        var previousPhotos = RetrievalEvaluator.TrainingPhotos(previous);
-        return sameHead && sameCalibration && previousPhotos.SetEquals(photos);
-    }
-
-    /// <summary>Keeps the previous index's head and calibration (see <see cref="CanReuse"/>).</summary>
-    public LearnedIndex Reuse(IndexMetadata previous, float[] catalog, List<string> notes)
-    {
-        ArgumentNullException.ThrowIfNull(previous);
-        ArgumentNullException.ThrowIfNull(catalog);
-        notes.Add("--incremental: nothing changed, so the previous index's metric head and score calibration are kept.");
+        ArgumentNullException.ThrowIfNull(decision);
+        notes.Add($"--incremental: the previous index's metric head and score calibration are kept ({decision.Reason["kept: ".Length..]}); new rows are projected with the head.");
         logger.LogInformation("{Note}", notes[^1]);
         return previous.Projection is { } projection
             ? new LearnedIndex(projection, previous.ScoreCalibration, projection.ApplyAll(catalog), projection.OutputDimension)
@@ -153,7 +124,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     }
 
     /// <summary>The augmentation settings as stored with a head trained on views (and compared by an incremental build).</summary>
-    private static string Augmentation(IndexBuildOptions options) =>
+    internal static string Augmentation(IndexBuildOptions options) =>
         string.Create(CultureInfo.InvariantCulture, $"{options.AugmentViews} views a photo: {options.ViewAugmentation.Describe()}");
 
     /// <summary>

@@ -70,6 +70,13 @@ public sealed record IndexMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LinearProjection? Projection { get; init; }
 
+    /// <summary>
+    /// What the metric head and the score calibration were fitted on, for the next incremental build's
+    /// <see cref="RetrainRule"/>; absent in indexes from before it was recorded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LearningBasis? LearnedFrom { get; init; }
+
     public static string PathFor(string indexPath) => indexPath + ".meta.json";
 
     public static IndexMetadata Read(string indexPath)

@@ -22,6 +22,25 @@ public sealed class BuildCommandTests
     }
 
     [Test]
+    public void The_summary_says_what_was_reused_and_whether_the_head_was_fitted_again()
+    {
+        var (catalog, folder) = IndexBuilderTests.SampleCatalog(photos: 5);
+        var index = Path.Combine(folder, "index.csv");
+        string[] build = ["build", "--catalog", catalog.Path, "--out", index, "--model", ModelZooFixture.PreparedModel, "--metric-head", "8", "--augment-views", "2"];
+
+        var full = EmbedCommandTests.Run(build);
+        var kept = EmbedCommandTests.Run([.. build, "--incremental"]);
+        var retrained = EmbedCommandTests.Run([.. build, "--incremental", "--retrain"]);
+
+        Assert.That(full.ExitCode, Is.Zero, full.Error);
+        Assert.That(full.Output, Does.Contain("views/s").And.Contain("metric head and calibration: fitted (a full build; --incremental keeps them while few rows change)"));
+        Assert.That(kept.Output, Does.Contain("metric head and calibration: kept: 0 row(s) changed since they were fitted on 5"));
+        Assert.That(kept.Output, Does.Not.Contain("views/s"), "a kept head needs no views");
+        Assert.That(retrained.Output, Does.Contain("metric head and calibration: fitted again: --retrain"));
+        Assert.That(retrained.Output, Does.Contain("augmented views: 2 of each of 5 photos for the metric head: 10 from index.views.bin, 0 embedded"));
+    }
+
+    [Test]
     public void Build_with_failed_rows_exits_1_lists_them_and_keeps_the_previous_index()
     {
         var (catalog, folder) = IndexBuilderTests.SampleCatalog(photos: 3, extraRows: ["X9,Missing,Hat,2,nowhere.jpg"]);

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The two numbers a change to the hot paths is checked against, measured in one run on this machine:
+#   1. the API vs the machine's ceiling: searches/s at CLIENTS (8) clients ÷ (cores ÷ one single-thread embedding of
+#      the load test's photo, decode and preprocessing included), and the 1-client p50 minus that embedding;
+#   2. an incremental rebuild of the sample after one row's photo changed: the whole command's time, vs 3 s.
+# Run after ./setup.sh and a build of data/index.csv (./run.sh makes one; the rebuild starts from a copy of it).
+#   IMAGESEARCH_MIRROR=../shared bench/ratios.sh
+# Environment: PORT (5081), DURATION (15s per wrk run), CLIENTS (8), API_ENV (extra "Name=value" API settings, as in
+# bench/load-test.sh). The rate limit is off and the embedding queue holds 2 x CLIENTS, so no request is refused.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mirror=${IMAGESEARCH_MIRROR:-../shared}
+port=${PORT:-5081}
+duration=${DURATION:-15s}
+clients=${CLIENTS:-8}
+url=http://127.0.0.1:$port
+
+for file in data/products.csv data/index.csv data/index.csv.meta.json models/mobilenetv2-12-int8.features.onnx; do
+    [[ -f $file ]] || { echo "ratios: $file is missing; run ./setup.sh and 'build-index build' first" >&2; exit 1; }
+done
+if ! command -v wrk >/dev/null; then
+    sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
+fi
+
+queries=("$mirror"/datasets/clothing/queries/*.jpg)
+query=${queries[0]}
+work=$(mktemp -d)
+server=
+cleanup() { [[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+for project in bench api build-index; do dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null; done
+echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== query: $query ($(stat -c %s "$query") bytes)"
+
+# 1. The ceiling: one embedding on one thread, in process, nothing else running.
+embed=$(dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query")
+echo "$embed"
+embed_ms=$(sed -E 's/^embed-time: ([0-9.]+) ms.*/\1/' <<<"$embed")
+embed_cpu=$(sed -E 's/.* ([0-9.]+) ms CPU.*/\1/' <<<"$embed")
+ceiling=$(awk -v c="$(nproc)" -v ms="$embed_ms" 'BEGIN { printf "%.1f", c * 1000 / ms }')
+
+# 2. The API under load.
+export QUERY_PHOTO="$query"
+# shellcheck disable=SC2086
+env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength=$((2 * clients)) Logging__LogLevel__Default=Warning ${API_ENV:-} \
+    dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "$url" > "$work/api.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+    curl -sf "$url/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/api.log"; exit 1; }
+    sleep 0.5
+done
+wrk -t1 -c2 -d5s -s bench/search.lua "$url/search" >/dev/null   # warm up
+wrk -t1 -c1 -d"$duration" --latency -s bench/search.lua "$url/search" > "$work/single.txt"
+cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }   # the server's user + system CPU, in clock ticks
+cpu_before=$(cpu)
+TIMEFORMAT=%U+%S; { time wrk -t2 -c"$clients" -d"$duration" --latency -s bench/search.lua "$url/search" > "$work/concurrent.txt"; } 2> "$work/wrk-cpu.txt"
+cpu_after=$(cpu)
+kill "$server"; wait "$server" 2>/dev/null || true; server=
+if grep -qE "Non-2xx|Socket errors" "$work/single.txt" "$work/concurrent.txt"; then cat "$work"/*.txt; echo "ratios: FAILED (errors under load)"; exit 1; fi
+ms() { awk '{ v = $2; if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
+p50=$(grep -E '^ +50%' "$work/single.txt" | ms)
+rps=$(awk '/Requests\/sec/ { print $2 }' "$work/concurrent.txt")
+p50_8=$(grep -E '^ +50%' "$work/concurrent.txt" | ms)
+requests=$(awk '/requests in/ { print $1 }' "$work/concurrent.txt")
+wrk_cpu=$(awk -v n="$requests" '{ split($0, t, "+"); printf "%.2f", (t[1] + t[2]) * 1000 / n }' "$work/wrk-cpu.txt")
+server_cpu=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+
+# 3. An incremental rebuild after one photo changed, from a copy of data/index.csv (and its cache of views).
+cp data/products.csv "$work/products.csv"
+ln -s "$(pwd)/data/images" "$work/images"
+for file in index.csv index.csv.meta.json index.bin index.views.bin; do [[ -f data/$file ]] && cp "data/$file" "$work/$file"; done
+cp "$query" "$work/changed.jpg"
+sed -i '2s|,images/[^,]*$|,changed.jpg|' "$work/products.csv"
+cat data/images/*.jpg > /dev/null
+start=$(date +%s%N)
+dotnet build-index/bin/Release/net10.0/build-index.dll build --catalog "$work/products.csv" --out "$work/index.csv" --incremental \
+    > "$work/rebuild.txt" 2>/dev/null || { cat "$work/rebuild.txt"; exit 1; }
+end=$(date +%s%N)
+grep -E "│|calibration:" "$work/rebuild.txt"
+rebuild=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }')
+
+echo "== ratios (one run; compare them, not the raw numbers, across machines and loads)"
+awk -v rps="$rps" -v ceiling="$ceiling" -v clients="$clients" -v p8="$p50_8" 'BEGIN {
+    printf "service vs ceiling: %.1f searches/s at %d clients (p50 %.1f ms) / %.1f = %.0f%% (target >= 90%%)\n", rps, clients, p8, ceiling, 100 * rps / ceiling }'
+awk -v server="$server_cpu" -v embed="$embed_cpu" 'BEGIN {
+    printf "CPU per search in the server vs one embedding alone: %.2f ms vs %.2f ms = %.0f%% (steadier than the above on a busy machine)\n", server, embed, 100 * embed / server }'
+awk -v w="$wrk_cpu" -v embed="$embed_cpu" -v cores="$(nproc)" 'BEGIN {
+    printf "wrk itself, on the same cores: %.2f ms CPU per search, so at most %.0f%% of the ceiling is left to the service\n", w, 100 * embed / (embed + w) }'
+awk -v p50="$p50" -v ms="$embed_ms" 'BEGIN {
+    printf "1-client p50 vs one embedding: %.2f ms - %.2f ms = %+.2f ms (target <= +2 ms)\n", p50, ms, p50 - ms }'
+awk -v s="$rebuild" 'BEGIN { printf "incremental rebuild, one photo changed: %.2f s for the whole command = %.2f x the 3 s target\n", s, s / 3 }'
