@@ -1,13 +1,18 @@
 /**
- * The photo as it is searched: decoded by the browser (so GIF, BMP, HEIC where the browser reads them, and EXIF
- * orientation applied), cut to the user's crop box if there is one, and made small before it leaves the device — a
- * phone's 4032×3024 photo of 4 MB becomes about 683×512 and 50–150 kB. The service shrinks every photo to a shorter
- * side of 256 before the model sees it, so a shorter side of 512 loses nothing it uses (measured in docs/web.md:
- * the same top result as the original for ≥ 95% of the shared query photos). Small JPEG, PNG and WebP files without
- * a crop go as they are.
+ * The photo as it is searched, made small before it leaves the device, cut to the user's crop box if there is one.
+ * A JPEG is decoded as the service decodes it (libjpeg-turbo in WebAssembly, ./ondevice/jpeg.ts): a large photo at
+ * 1/2, 1/4 or 1/8 of its size in the DCT domain, the shorter side staying at least SERVER_JPEG_MIN_SHORT_SIDE, then
+ * the EXIF orientation — the very pixels the service would compute from the original — and those pixels are sent as a
+ * JPEG of quality 0.92: a phone's 4032×3024 photo of 4 MB becomes 504×378 and 50–100 kB, and the service then sees
+ * (nearly) what it would have seen. Other formats (PNG, WebP, and GIF, BMP or HEIC where the browser reads them) are
+ * decoded by the browser and scaled to a shorter side of UPLOAD_SHORT_SIDE (the service resizes to 256 anyway). Small
+ * JPEG, PNG and WebP files without a crop go as they are. Measured in web/README.md ("Small uploads").
  */
 import { sniffImage } from './ondevice/decode';
 import { ImageFileError } from './ondevice/errors';
+import { decodeJpeg } from './ondevice/jpeg';
+import { jpegModule } from './ondevice/jpeg-module';
+import type { Pixels } from './ondevice/preprocess';
 
 /** A region of the upright photo, as fractions of its width and height (0–1). */
 export interface Crop {
@@ -17,10 +22,14 @@ export interface Crop {
   height: number;
 }
 
-/** The shorter side a photo is scaled to before upload: twice the 256 the service resizes to. */
+/** The shorter side a photo that is not a JPEG is scaled to before upload: twice the 256 the service resizes to. */
 export const UPLOAD_SHORT_SIDE = 512;
-/** JPEG quality of the scaled photo. */
-export const UPLOAD_QUALITY = 0.9;
+/** JPEG quality of the photo sent. */
+export const UPLOAD_QUALITY = 0.92;
+/** The service's `jpeg_min_short_side` (GET /model): JPEGs decode at a reduced DCT scale while their shorter side stays at least this. */
+export const SERVER_JPEG_MIN_SHORT_SIDE = 320;
+/** The service's pixel limit (ImageSearch:MaxPixels). */
+export const MAX_PIXELS = 40_000_000;
 /** A photo this small (and within UPLOAD_SHORT_SIDE, uncropped, JPEG/PNG/WebP) is sent unchanged. */
 export const SEND_AS_IS_BYTES = 400_000;
 /** The service's limit (ImageSearch:MaxUploadBytes); a larger file is not even decoded here. */
@@ -62,11 +71,29 @@ export interface PreparedPhoto {
   unchanged: boolean;
 }
 
-/** Decodes, crops and scales `file` (see the module's summary); ImageFileError for files the browser cannot read. */
+/** Decodes, crops and scales `file` (see the module's summary); ImageFileError for files that are no picture. */
 export async function preparePhoto(file: Blob, crop: Crop | null = null): Promise<PreparedPhoto> {
   if (file.size === 0) throw new ImageFileError('empty', 'The file is empty (0 bytes).');
   if (file.size > MAX_FILE_BYTES) throw new ImageFileError('too-large', `The file is ${(file.size / 1e6).toFixed(0)} MB.`);
   const kind = sniffImage(new Uint8Array(await file.slice(0, 32).arrayBuffer()));
+  const whole = crop === null || isWholePhoto(crop);
+  if (kind === 'jpeg') {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    // Twice the service's minimum: its own DCT decode of what is sent then halves it again, which rebuilds colour at
+    // full resolution (a JPEG keeps colour at half resolution), as its decode of the original would. A crop is
+    // decoded finer, so that the part keeps that shorter side too.
+    const wanted = 2 * SERVER_JPEG_MIN_SHORT_SIDE;
+    const minShortSide = whole ? wanted : Math.ceil(wanted / Math.max(0.01, Math.min(crop.width, crop.height)));
+    const { pixels, fullSize } = await decodeJpeg(bytes, await jpegModule(), MAX_PIXELS, minShortSide);
+    const [sourceWidth, sourceHeight] = fullSize;
+    if (whole && pixels.width === sourceWidth && pixels.height === sourceHeight && file.size <= SEND_AS_IS_BYTES) {
+      return { blob: file, sourceWidth, sourceHeight, width: sourceWidth, height: sourceHeight, unchanged: true };
+    }
+    const source = canvasOf(pixels);
+    const region = whole ? { x: 0, y: 0, width: pixels.width, height: pixels.height } : cropPixels(crop, pixels.width, pixels.height);
+    const [width, height] = whole ? [pixels.width, pixels.height] : scaledSize(region.width, region.height);
+    return { blob: await encode(source, region, width, height), sourceWidth, sourceHeight, width, height, unchanged: false };
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -78,27 +105,52 @@ export async function preparePhoto(file: Blob, crop: Crop | null = null): Promis
   try {
     const sourceWidth = bitmap.width;
     const sourceHeight = bitmap.height;
-    const whole = crop === null || isWholePhoto(crop);
     const region = whole ? { x: 0, y: 0, width: sourceWidth, height: sourceHeight } : cropPixels(crop, sourceWidth, sourceHeight);
     const [width, height] = scaledSize(region.width, region.height);
     if (whole && kind !== null && width === sourceWidth && height === sourceHeight && file.size <= SEND_AS_IS_BYTES) {
       return { blob: file, sourceWidth, sourceHeight, width, height, unchanged: true };
     }
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext('2d', { alpha: false });
-    if (!context) throw new Error('This browser gives no 2D canvas to scale the photo with.');
-    // Transparent parts become white, as the service flattens them.
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, width, height);
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(bitmap, region.x, region.y, region.width, region.height, 0, 0, width, height);
-    const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, 'image/jpeg', UPLOAD_QUALITY); });
-    if (!blob) throw new Error('This browser could not encode the scaled photo.');
-    return { blob, sourceWidth, sourceHeight, width, height, unchanged: false };
+    return { blob: await encode(bitmap, region, width, height), sourceWidth, sourceHeight, width, height, unchanged: false };
   } finally {
     bitmap.close();
   }
+}
+
+/** Decoded pixels on a canvas (RGB becomes RGBA). */
+function canvasOf(pixels: Pixels): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = pixels.width;
+  canvas.height = pixels.height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('This browser gives no 2D canvas to prepare the photo with.');
+  const rgba = new ImageData(pixels.width, pixels.height);
+  if (pixels.channels === 4) {
+    rgba.data.set(pixels.data);
+  } else {
+    for (let i = 0, j = 0; i < pixels.data.length; i += 3, j += 4) {
+      rgba.data[j] = pixels.data[i] ?? 0;
+      rgba.data[j + 1] = pixels.data[i + 1] ?? 0;
+      rgba.data[j + 2] = pixels.data[i + 2] ?? 0;
+      rgba.data[j + 3] = 255;
+    }
+  }
+  context.putImageData(rgba, 0, 0);
+  return canvas;
+}
+
+/** `region` of `source`, scaled to width × height on white (the service flattens transparency on white), as JPEG. */
+async function encode(source: CanvasImageSource, region: { x: number; y: number; width: number; height: number }, width: number, height: number): Promise<Blob> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d', { alpha: false });
+  if (!context) throw new Error('This browser gives no 2D canvas to prepare the photo with.');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width, height);
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(source, region.x, region.y, region.width, region.height, 0, 0, width, height);
+  const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, 'image/jpeg', UPLOAD_QUALITY); });
+  if (!blob) throw new Error('This browser could not encode the photo.');
+  return blob;
 }
