@@ -1,12 +1,12 @@
 /**
- * The photo as it is searched, made small before it leaves the device, cut to the user's crop box if there is one.
- * A JPEG is decoded as the service decodes it (libjpeg-turbo in WebAssembly, ./ondevice/jpeg.ts): a large photo at
- * 1/2, 1/4 or 1/8 of its size in the DCT domain, the shorter side staying at least SERVER_JPEG_MIN_SHORT_SIDE, then
- * the EXIF orientation — the very pixels the service would compute from the original — and those pixels are sent as a
- * JPEG of quality 0.92: a phone's 4032×3024 photo of 4 MB becomes 504×378 and 50–100 kB, and the service then sees
- * (nearly) what it would have seen. Other formats (PNG, WebP, and GIF, BMP or HEIC where the browser reads them) are
- * decoded by the browser and scaled to a shorter side of UPLOAD_SHORT_SIDE (the service resizes to 256 anyway). Small
- * JPEG, PNG and WebP files without a crop go as they are. Measured in web/README.md ("Small uploads").
+ * The photo as it is searched, made small before it leaves the device and cut to the user's crop box if there is one.
+ * A large JPEG is decoded as the service decodes it (libjpeg-turbo in WebAssembly, ./ondevice/jpeg.ts: 1/2, 1/4 or
+ * 1/8 of its size in the DCT domain, the shorter side staying at least SERVER_JPEG_MIN_SHORT_SIDE, then the EXIF
+ * orientation) and those very pixels are sent losslessly (WebP, else PNG): a phone's 4032×3024 photo of 4 MB becomes
+ * 504×378 and a few hundred kB at most, and the search is the original's. Where that would be over SEND_AS_IS_BYTES,
+ * and for crops, the photo goes as a JPEG at twice that size. Other formats (PNG, WebP, and GIF, BMP or HEIC where the
+ * browser reads them) are decoded by the browser and scaled to a shorter side of UPLOAD_SHORT_SIDE (the service
+ * resizes to 256 anyway). Small JPEG, PNG and WebP files without a crop go as they are. Measured in web/README.md.
  */
 import { sniffImage } from './ondevice/decode';
 import { ImageFileError } from './ondevice/errors';
@@ -79,19 +79,29 @@ export async function preparePhoto(file: Blob, crop: Crop | null = null): Promis
   const whole = crop === null || isWholePhoto(crop);
   if (kind === 'jpeg') {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    // Twice the service's minimum: its own DCT decode of what is sent then halves it again, which rebuilds colour at
-    // full resolution (a JPEG keeps colour at half resolution), as its decode of the original would. A crop is
-    // decoded finer, so that the part keeps that shorter side too.
+    const module = await jpegModule();
+    if (whole) {
+      // The very pixels the service decodes from the original, sent losslessly when that is small enough: the search
+      // is then the original's, to the last digit.
+      const { pixels, fullSize } = await decodeJpeg(bytes, module, MAX_PIXELS, SERVER_JPEG_MIN_SHORT_SIDE);
+      const [sourceWidth, sourceHeight] = fullSize;
+      const { width, height } = pixels;
+      if (width === sourceWidth && height === sourceHeight && file.size <= SEND_AS_IS_BYTES) {
+        return { blob: file, sourceWidth, sourceHeight, width, height, unchanged: true };
+      }
+      const lossless = await losslessOf(canvasOf(pixels));
+      if (lossless) return { blob: lossless, sourceWidth, sourceHeight, width, height, unchanged: false };
+    }
+    // Otherwise twice the service's minimum as JPEG: its own DCT decode of what is sent then halves it again, which
+    // rebuilds colour at full resolution (a JPEG keeps colour at half resolution), as its decode of the original
+    // would. A crop is decoded finer, so that the part keeps that shorter side too.
     const wanted = 2 * SERVER_JPEG_MIN_SHORT_SIDE;
     const minShortSide = whole ? wanted : Math.ceil(wanted / Math.max(0.01, Math.min(crop.width, crop.height)));
-    const { pixels, fullSize } = await decodeJpeg(bytes, await jpegModule(), MAX_PIXELS, minShortSide);
+    const { pixels, fullSize } = await decodeJpeg(bytes, module, MAX_PIXELS, minShortSide);
     const [sourceWidth, sourceHeight] = fullSize;
-    if (whole && pixels.width === sourceWidth && pixels.height === sourceHeight && file.size <= SEND_AS_IS_BYTES) {
-      return { blob: file, sourceWidth, sourceHeight, width: sourceWidth, height: sourceHeight, unchanged: true };
-    }
     const source = canvasOf(pixels);
     const region = whole ? { x: 0, y: 0, width: pixels.width, height: pixels.height } : cropPixels(crop, pixels.width, pixels.height);
-    const [width, height] = whole ? [pixels.width, pixels.height] : scaledSize(region.width, region.height);
+    const [width, height] = whole ? [pixels.width, pixels.height] : scaledSize(region.width, region.height, wanted);
     return { blob: await encode(source, region, width, height), sourceWidth, sourceHeight, width, height, unchanged: false };
   }
   let bitmap: ImageBitmap;
@@ -114,6 +124,19 @@ export async function preparePhoto(file: Blob, crop: Crop | null = null): Promis
   } finally {
     bitmap.close();
   }
+}
+
+/** The canvas as lossless WebP (or PNG where the browser writes no WebP), or null when that is over SEND_AS_IS_BYTES. */
+async function losslessOf(canvas: HTMLCanvasElement): Promise<Blob | null> {
+  // Chromium writes lossless WebP ('VP8L') at quality 1; anything else (lossy WebP, no WebP encoder) falls to PNG.
+  for (const [type, quality] of [['image/webp', 1], ['image/png', undefined]] as const) {
+    const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, type, quality); });
+    if (!blob || blob.size > SEND_AS_IS_BYTES) continue;
+    if (blob.type === 'image/png') return blob;
+    const head = new Uint8Array(await blob.slice(12, 16).arrayBuffer());
+    if (String.fromCharCode(...head) === 'VP8L') return blob;
+  }
+  return null;
 }
 
 /** Decoded pixels on a canvas (RGB becomes RGBA). */
