@@ -74,7 +74,11 @@ async function start(): Promise<void> {
   function modelProgress(loaded: number, total: number): void {
     onDeviceProgress.hidden = false;
     onDeviceProgress.value = loaded / total;
-    store.update({ onDeviceStatus: { text: `Downloading the search model: ${megabytes(loaded)} of ${megabytes(total)} MB…`, failed: false } });
+    // The runtime (2.8 MB compressed) comes next, as one file the browser fetches itself: no progress to show.
+    const text = loaded < total
+      ? `Downloading the search model: ${megabytes(loaded)} of ${megabytes(total)} MB…`
+      : 'Model downloaded; starting its runtime (2.8 MB the first time)…';
+    store.update({ onDeviceStatus: { text, failed: false } });
   }
 
   /** Loads the on-device model (once) and says how that went beside the toggle. */
