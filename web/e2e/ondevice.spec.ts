@@ -227,6 +227,7 @@ test('in on-device mode a file that is not an image is refused here, in the same
 test('an on-device screenshot at 1280 px (the README\'s)', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/');
+  await expect(page.locator('#categories .chip').first()).toBeVisible();
   await setOnDevice(page, true);
   await search(page, photos[0]!, '/search/vector');
   // A fuller grid than the 70% default gives with calibrated scores: the README shows what the scores look like.

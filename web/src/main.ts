@@ -592,7 +592,10 @@ async function start(): Promise<void> {
     void applyRoute(parseRoute(window.location.search));
   });
 
-  store.update({ onDevice: readOnDevice() });
+  // A switch turned on before the script was ready (a slow phone) counts, as does the remembered choice.
+  const switchedEarly = onDeviceToggle.checked && !readOnDevice();
+  if (switchedEarly) writeOnDevice(true);
+  store.update({ onDevice: readOnDevice() || switchedEarly });
   if (store.get().onDevice) void prepareOnDevice();
   syncControls();
   renderer.render(store.get());
