@@ -57,9 +57,39 @@ public sealed class ScoreCalibratorTests
         {
             var score = calibration.Apply(i / 1000f);
             Assert.That(score, Is.InRange(0f, 1f));
-            Assert.That(score, Is.GreaterThanOrEqualTo(previous), $"at cosine {i / 1000.0}");
+            // Isotonic is strictly increasing (more similar: a higher score, never a tie); a logistic, whose slope may be 0, never goes down.
+            Assert.That(score, method == CalibrationMethod.Isotonic ? Is.GreaterThan(previous) : Is.GreaterThanOrEqualTo(previous), $"at cosine {i / 1000.0}");
             previous = score;
         }
+    }
+
+    [Test]
+    public void The_isotonic_map_interpolates_between_its_steps_and_goes_on_with_their_slope_beyond_them()
+    {
+        // Steps of the fit: 0.2 (one knot), 0.5 (three knots: one step), 0.9 (one knot).
+        var calibration = new ScoreCalibration
+        {
+            Kind = ScoreCalibration.IsotonicKind,
+            Label = "category",
+            X = [0.2, 0.4, 0.5, 0.6, 0.8],
+            Y = [0.2, 0.5, 0.5, 0.5, 0.9],
+        };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(calibration.Apply(0.2f), Is.EqualTo(0.2f).Within(1e-6f), "at the first step");
+            Assert.That(calibration.Apply(0.5f), Is.EqualTo(0.5f).Within(1e-6f), "a step of three knots sits at its middle");
+            Assert.That(calibration.Apply(0.8f), Is.EqualTo(0.9f).Within(1e-6f), "at the last step");
+            Assert.That(calibration.Apply(0.35f), Is.EqualTo(0.35f).Within(1e-6f), "halfway between 0.2 at 0.2 and 0.5 at 0.5");
+            Assert.That(calibration.Apply(0.45f), Is.LessThan(calibration.Apply(0.55f)), "no flat part inside a step");
+            // Below the first step: 0.2·exp(5·(s − 0.2)), the slope 1 of the segment above it; above the last:
+            // 1 − 0.1·exp(−13.3·(s − 0.8)), the slope 4/3 of the segment below it.
+            Assert.That(calibration.Apply(0.1f), Is.EqualTo(0.2 * Math.Exp(-0.5)).Within(1e-6));
+            Assert.That((calibration.Apply(0.2f) - calibration.Apply(0.199f)) / 0.001, Is.EqualTo(1).Within(0.01), "the slope goes on");
+            Assert.That(calibration.Apply(-1f), Is.GreaterThan(0f).And.LessThan(0.001f));
+            Assert.That(calibration.Apply(0.9f), Is.EqualTo(1 - (0.1 * Math.Exp(-4.0 / 3))).Within(1e-6));
+            Assert.That(calibration.Apply(1f), Is.LessThan(1f).And.GreaterThan(0.99f));
+        });
     }
 
     [TestCase(CalibrationMethod.Logistic)]

@@ -66,8 +66,8 @@ async function setOnDevice(page: Page, on: boolean): Promise<void> {
 
 /** The ids of the first five cards shown, at threshold 0 and best first. */
 async function shownTopFive(page: Page): Promise<string[]> {
-  await page.getByLabel('Similarity threshold').fill('0');
-  await expect(page.locator('#status')).toContainText('at or above 0%');
+  await page.getByLabel('Show matches at least this likely').fill('0');
+  await expect(page.locator('#status')).toContainText('at least 0% likely');
   return (await page.locator('#grid .card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.id ?? ''))).slice(0, 5);
 }
 
@@ -168,6 +168,36 @@ test('in on-device mode no request carries the photo: only JSON with the vector 
   await expect(page.getByRole('switch', { name: /On-device/ })).toBeChecked();
 });
 
+test('on-device mode shows the model download\'s progress, and searches a box drawn on the photo on this device', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  // Every text the status beside the toggle shows, as it changes.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    const status = document.getElementById('on-device-status')!;
+    new MutationObserver(() => { seen.push(status.textContent); }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
+  await setOnDevice(page, true);
+  const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+  expect(seen.some((text) => /Downloading the search model: [\d.]+ of 2\.4 MB/.test(text)), seen.join(' | ')).toBe(true);
+
+  const requests: string[] = [];
+  page.on('request', (request) => { if (request.method() === 'POST') requests.push(new URL(request.url()).pathname); });
+  await search(page, photos[0]!, '/search/vector');
+  await page.getByRole('button', { name: 'Search a part of the photo' }).click();
+  const image = (await page.locator('#query-image').boundingBox())!;
+  await page.mouse.move(image.x + image.width * 0.2, image.y + image.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(image.x + image.width * 0.8, image.y + image.height * 0.6, { steps: 4 });
+  await page.mouse.up();
+  const cropped = page.waitForResponse(isPost('/search/vector'));
+  await page.getByRole('button', { name: 'Search this area' }).click();
+  expect((await cropped).status()).toBe(200);
+  await expect(page.locator('#query-caption')).toContainText('the part in the box');
+  expect(requests).toEqual(['/search/vector', '/search/vector']);
+});
+
 test('in on-device mode the page says that an image URL is still searched on the server', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('#url-note')).toBeHidden();
@@ -197,11 +227,12 @@ test('in on-device mode a file that is not an image is refused here, in the same
 test('an on-device screenshot at 1280 px (the README\'s)', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/');
+  await expect(page.locator('#categories .chip').first()).toBeVisible();
   await setOnDevice(page, true);
   await search(page, photos[0]!, '/search/vector');
   // A fuller grid than the 70% default gives with calibrated scores: the README shows what the scores look like.
-  await page.getByLabel('Similarity threshold').fill('50');
-  await expect(page.locator('#status')).toContainText('at or above 50%');
+  await page.getByLabel('Show matches at least this likely').fill('50');
+  await expect(page.locator('#status')).toContainText('at least 50% likely');
   await expect(page.locator('#grid .card').first()).toBeVisible();
   await page.locator('#threshold').blur();
   await page.evaluate(() => { window.scrollTo(0, 0); });

@@ -31,7 +31,9 @@ for i in 0 1 2 3 4 5; do
 done
 # A catalog product's own photo (the first row's), which finds itself as the same product.
 E2E_CATALOG_IMAGE=$(absolute "$ROOT/data/$(awk -F, 'NR == 2 { print $5; exit }' "$ROOT/data/products.csv")")
-export E2E_QUERY_IMAGE E2E_QUERY_IMAGES E2E_CATALOG_IMAGE
+# Every query photo, for the upload downscaling measurement (e2e/downscale.spec.ts).
+E2E_QUERIES_DIR=$(dirname "$E2E_QUERY_IMAGE")
+export E2E_QUERY_IMAGE E2E_QUERY_IMAGES E2E_CATALOG_IMAGE E2E_QUERIES_DIR
 
 mkdir -p test-results
 say "building the page"

@@ -14,6 +14,17 @@ export interface SearchResult {
   same_product?: boolean;
 }
 
+/** A catalog product (GET /products/{id}). */
+export interface Product {
+  id: string;
+  name: string;
+  category: string;
+  price: number | null;
+  image_src: string;
+  /** The shop's own page for the product, where the catalog has one. */
+  url?: string | null;
+}
+
 export interface SearchResponse {
   results: SearchResult[];
   count: number;
@@ -37,6 +48,8 @@ export interface SearchOptions {
   minPrice?: number | null;
   maxPrice?: number | null;
   signal?: AbortSignal;
+  /** Upload progress of a photo (bytes sent of total); the upload then goes by XMLHttpRequest, which reports it. */
+  onUploadProgress?: (sent: number, total: number) => void;
 }
 
 /** A failed call: the HTTP status (0 when the service could not be reached) and the problem details. */
@@ -100,7 +113,12 @@ export class ApiClient {
     for (const category of options.categories ?? []) form.append('category', category);
     if (options.minPrice != null) form.append('min_price', String(options.minPrice));
     if (options.maxPrice != null) form.append('max_price', String(options.maxPrice));
-    return this.call<SearchResponse>('/search', { method: 'POST', body: form, signal: options.signal ?? null });
+    const init: RequestInit = { method: 'POST', body: form, signal: options.signal ?? null };
+    if (options.onUploadProgress && query.kind === 'file' && typeof XMLHttpRequest !== 'undefined') {
+      const response = await this.guard(xhrFetch(this.url('/search'), init, options.onUploadProgress));
+      return (await response.json()) as SearchResponse;
+    }
+    return this.call<SearchResponse>('/search', init);
   }
 
   async similar(id: string, topK: number, threshold: number, signal?: AbortSignal): Promise<SearchResponse> {
@@ -137,9 +155,29 @@ export class ApiClient {
   }
 
   /** The model file at an API path from GET /model. */
-  async modelFile(path: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+  async modelFile(path: string, signal?: AbortSignal, onProgress?: (loaded: number, total: number) => void): Promise<Uint8Array<ArrayBuffer>> {
     const response = await this.send(path, { signal: signal ?? null, headers: { accept: 'application/octet-stream' } });
-    return new Uint8Array(await response.arrayBuffer());
+    const total = Number(response.headers.get('content-length') ?? 0);
+    if (!onProgress || !response.body || !(total > 0)) return new Uint8Array(await response.arrayBuffer());
+    // Read it in chunks to report progress (the model is a few MB: seconds on a slow phone connection).
+    const bytes = new Uint8Array(total);
+    let loaded = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (loaded + value.length > total) throw new ApiError(0, 'Network error', 'The model download was longer than announced.');
+      bytes.set(value, loaded);
+      loaded += value.length;
+      onProgress(loaded, total);
+    }
+    if (loaded !== total) throw new ApiError(0, 'Network error', `The model download stopped after ${loaded} of ${total} bytes.`);
+    return bytes;
+  }
+
+  /** GET /products/{id}: one catalog product. */
+  async product(id: string, signal?: AbortSignal): Promise<Product> {
+    return this.call<Product>(`/products/${encodeURIComponent(id)}`, { signal: signal ?? null });
   }
 
   private async call<T>(path: string, init: RequestInit): Promise<T> {
@@ -147,10 +185,15 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  private async send(path: string, init: RequestInit): Promise<Response> {
+  private send(path: string, init: RequestInit): Promise<Response> {
+    return this.guard(this.fetchImpl(this.url(path), init));
+  }
+
+  /** A response, or the ApiError for a failed call (status 0 when the service could not be reached). */
+  private async guard(pending: Promise<Response>): Promise<Response> {
     let response: Response;
     try {
-      response = await this.fetchImpl(this.url(path), init);
+      response = await pending;
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(0, 'Network error', error instanceof Error ? error.message : String(error));
@@ -158,4 +201,34 @@ export class ApiClient {
     if (!response.ok) throw await problemFrom(response);
     return response;
   }
+}
+
+/** fetch() for a POST whose upload progress matters: XMLHttpRequest reports the bytes sent, fetch does not. */
+function xhrFetch(url: string, init: RequestInit, onProgress: (sent: number, total: number) => void): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(init.method ?? 'POST', url);
+    xhr.responseType = 'blob';
+    xhr.setRequestHeader('accept', 'application/json');
+    const signal = init.signal;
+    const abort = () => { xhr.abort(); };
+    if (signal?.aborted) {
+      reject(new DOMException('The search was cancelled.', 'AbortError'));
+      return;
+    }
+    signal?.addEventListener('abort', abort, { once: true });
+    xhr.upload.addEventListener('progress', (event) => { if (event.lengthComputable) onProgress(event.loaded, event.total); });
+    xhr.addEventListener('load', () => {
+      signal?.removeEventListener('abort', abort);
+      const headers = new Headers();
+      for (const name of ['content-type', 'retry-after']) {
+        const value = xhr.getResponseHeader(name);
+        if (value !== null) headers.set(name, value);
+      }
+      resolve(new Response(xhr.status === 204 ? null : (xhr.response as Blob), { status: xhr.status, statusText: xhr.statusText, headers }));
+    });
+    xhr.addEventListener('error', () => { signal?.removeEventListener('abort', abort); reject(new TypeError('Failed to fetch')); });
+    xhr.addEventListener('abort', () => { reject(new DOMException('The search was cancelled.', 'AbortError')); });
+    xhr.send(init.body as XMLHttpRequestBodyInit);
+  });
 }

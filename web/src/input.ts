@@ -10,6 +10,15 @@ export function firstImage(files: Iterable<File> | null | undefined): File | nul
   return null;
 }
 
+/**
+ * The file to search with: the first image, else the first file of any kind, so that a PDF chosen with "All files"
+ * or dropped gets a clear "not an image" instead of nothing happening.
+ */
+export function fileToSearch(files: Iterable<File> | null | undefined): File | null {
+  const list = Array.from(files ?? []);
+  return firstImage(list) ?? list[0] ?? null;
+}
+
 /** An http(s) URL from dropped or pasted text (text/uri-list or plain text), or null. */
 export function urlFromText(text: string | null | undefined): string | null {
   for (const line of (text ?? '').split(/\r?\n/)) {
@@ -28,7 +37,7 @@ export function urlFromText(text: string | null | undefined): string | null {
 
 function fromDataTransfer(data: DataTransfer | null): QueryInput | null {
   if (!data) return null;
-  const file = firstImage(Array.from(data.files));
+  const file = fileToSearch(Array.from(data.files));
   if (file) return { kind: 'file', file };
   const url = urlFromText(data.getData('text/uri-list') || data.getData('text/plain'));
   return url ? { kind: 'url', url } : null;
@@ -50,7 +59,7 @@ export function wireInputs(el: InputElements, onQuery: (query: QueryInput) => vo
   el.cameraButton.addEventListener('click', () => { el.cameraInput.click(); });
   for (const input of [el.fileInput, el.cameraInput]) {
     input.addEventListener('change', () => {
-      const file = firstImage(input.files ? Array.from(input.files) : null);
+      const file = fileToSearch(input.files ? Array.from(input.files) : null);
       if (file) onQuery({ kind: 'file', file });
       input.value = '';
     });

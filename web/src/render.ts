@@ -1,17 +1,28 @@
 /** Rendering: the state to the DOM. Text goes in with textContent, never as HTML. */
-import type { SearchResult } from './api';
+import type { Product, SearchResult } from './api';
+import { confidenceOf } from './confidence';
+import { formatRoute } from './route';
+import type { RecentSearch } from './recent';
 import { computeView, describeCounts, percent, type View } from './results';
-import type { AppState } from './state';
+import { DEFAULT_THRESHOLD, type AppState } from './state';
 
 export interface Elements {
   grid: HTMLUListElement;
   status: HTMLElement;
+  progress: HTMLElement;
+  uploadProgress: HTMLProgressElement;
   error: HTMLElement;
   empty: HTMLElement;
+  showMore: HTMLButtonElement;
+  end: HTMLElement;
+  start: HTMLElement;
+  recent: HTMLElement;
+  recentList: HTMLUListElement;
   categories: HTMLElement;
   preview: HTMLElement;
   previewImage: HTMLImageElement;
   previewCaption: HTMLElement;
+  cropControls: HTMLElement;
   thresholdOutput: HTMLOutputElement;
   onDeviceToggle: HTMLInputElement;
   onDeviceStatus: HTMLElement;
@@ -20,10 +31,13 @@ export interface Elements {
 }
 
 export interface Actions {
-  moreLikeThis(result: SearchResult): void;
+  moreLikeThis(result: SearchResult | Product): void;
+  openProduct(result: SearchResult): void;
   setThreshold(threshold: number): void;
   clearFilters(): void;
   toggleCategory(category: string): void;
+  retry(): void;
+  openRecent(entry: RecentSearch): void;
 }
 
 export interface Formatters {
@@ -45,6 +59,25 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
+/** The words and colour for a score: a chip, with the whole sentence (and the number) for screen readers and hover. */
+export function confidenceChip(score: number): HTMLSpanElement {
+  const confidence = confidenceOf(score);
+  const chip = element('span', `confidence ${confidence.level}`, confidence.words);
+  chip.title = confidence.sentence;
+  return chip;
+}
+
+/** The page's title for a state, so a tab, the history list and a bookmark say what the page shows. */
+export function titleFor(state: AppState, view: View): string {
+  const query = state.query;
+  if (query === null) return 'ImageSearch: find products that look like your photo';
+  const what = query.kind === 'similar' ? `More like ${query.name}` : query.kind === 'url' ? 'Image URL search' : 'Photo search';
+  if (state.loading) return `Searching… – ${what} – ImageSearch`;
+  if (state.error && state.results.length === 0) return `${state.error.title} – ImageSearch`;
+  const count = view.shown.length + view.overLimit;
+  return `${count} ${count === 1 ? 'match' : 'matches'} – ${what} – ImageSearch`;
+}
+
 /** Cards are kept per result id, so that moving the slider reorders nodes instead of reloading images. */
 export class Renderer {
   private cards = new Map<string, HTMLLIElement>();
@@ -64,6 +97,8 @@ export class Renderer {
     this.renderCategories(state);
     this.renderError(state);
     this.renderResults(state, view);
+    this.renderRecent(state);
+    document.title = titleFor(state, view);
     return view;
   }
 
@@ -80,16 +115,23 @@ export class Renderer {
 
   private renderQuery(state: AppState): void {
     const query = state.query;
-    this.el.preview.hidden = query === null;
-    if (query === null) return;
+    // An image URL is not shown until the service has fetched it: the browser itself must not fetch an address the
+    // service refuses (a private or internal one), and a broken link must not leave a broken-image icon.
+    const showUrl = query?.kind === 'url' && !state.loading && state.error === null;
+    this.el.preview.hidden = query === null || (query.kind === 'url' && !showUrl);
+    this.el.cropControls.hidden = query?.kind !== 'file';
+    if (query === null || this.el.preview.hidden) return;
     const [src, caption] =
-      query.kind === 'file' ? [query.previewUrl, `Your photo: ${query.name}`]
-        : query.kind === 'url' ? [query.url, `Image from ${query.url}`]
+      query.kind === 'file' ? [query.previewUrl, query.crop ? 'Your photo (searching the part in the box)' : 'Your photo']
+        : query.kind === 'url' ? [query.url, `Image from ${new URL(query.url).hostname}`]
           : [query.imageUrl, `More like: ${query.name}`];
-    if (this.el.previewImage.getAttribute('src') !== src) this.el.previewImage.src = src;
+    if (this.el.previewImage.getAttribute('src') !== src) {
+      this.el.previewImage.hidden = false;
+      this.el.previewImage.src = src;
+    }
     this.el.previewImage.alt = caption;
     this.el.previewCaption.textContent = query.kind === 'file' && query.onDevice
-      ? `${caption} (searched on this device: only numbers were sent)`
+      ? `${caption}, searched on this device: only numbers were sent`
       : caption;
   }
 
@@ -119,23 +161,41 @@ export class Renderer {
       return;
     }
     const children: HTMLElement[] = [element('strong', 'error-title', error.title), element('p', undefined, error.message)];
+    if (state.results.length > 0) children.push(element('p', undefined, 'The results below are from your last search that worked.'));
+    if (error.retry) {
+      const retry = element('button', 'button', 'Retry');
+      retry.type = 'button';
+      retry.addEventListener('click', () => { this.actions.retry(); });
+      children.push(retry);
+    }
     if (error.detail) children.push(element('p', 'error-detail', `Details: ${error.detail}`));
     this.el.error.replaceChildren(...children);
   }
 
   private renderResults(state: AppState, view: View): void {
-    const { grid, status, empty } = this.el;
+    const { grid, status, empty, progress, uploadProgress, showMore, end, start } = this.el;
     grid.setAttribute('aria-busy', String(state.loading));
+    start.hidden = state.query !== null;
+    progress.hidden = !state.loading;
+    if (state.uploaded === null) uploadProgress.removeAttribute('value');
+    else uploadProgress.value = state.uploaded;
     if (state.loading) {
       status.textContent = state.progress ?? 'Searching…';
       empty.hidden = true;
-      grid.replaceChildren(...Array.from({ length: 6 }, () => element('li', 'card skeleton')));
-      grid.querySelectorAll('li').forEach((li) => { li.setAttribute('aria-hidden', 'true'); });
+      showMore.hidden = true;
+      end.hidden = true;
+      // Results of the previous search stay until the new ones come; a first search shows placeholders.
+      if (state.results.length === 0) {
+        grid.replaceChildren(...Array.from({ length: 6 }, () => element('li', 'card skeleton')));
+        grid.querySelectorAll('li').forEach((li) => { li.setAttribute('aria-hidden', 'true'); });
+      }
       return;
     }
-    if (state.query === null || state.error !== null) {
+    if (state.query === null || (state.error !== null && state.results.length === 0)) {
       status.textContent = state.query === null ? 'Choose, drop or paste a photo to find products that look like it.' : '';
       empty.hidden = true;
+      showMore.hidden = true;
+      end.hidden = true;
       grid.replaceChildren();
       return;
     }
@@ -143,8 +203,16 @@ export class Renderer {
       this.cards.clear();
       this.cardsFor = state.results;
     }
-    status.textContent = describeCounts(view, state.filters.threshold);
+    const own = state.thresholdSource === 'user' && percent(state.filters.threshold) !== percent(DEFAULT_THRESHOLD)
+      ? ` Your own setting: new photos start at ${percent(DEFAULT_THRESHOLD)}% unless you move the slider.` : '';
+    status.textContent = describeCounts(view, state.filters.threshold) + own;
     grid.replaceChildren(...view.shown.map((result) => this.card(result)));
+    showMore.hidden = view.overLimit === 0;
+    showMore.textContent = `Show ${Math.min(view.overLimit, 20)} more`;
+    end.hidden = view.shown.length === 0 || view.overLimit > 0;
+    end.textContent = view.belowThreshold > 0
+      ? `End of the matches at least ${percent(state.filters.threshold)}% likely. Lower the slider to see ${view.belowThreshold} less likely ${view.belowThreshold === 1 ? 'one' : 'ones'}.`
+      : `End of the results: these are the ${view.shown.length} closest products the service returns for this search.`;
     this.renderEmpty(state, view);
   }
 
@@ -155,11 +223,12 @@ export class Renderer {
     const threshold = percent(state.filters.threshold);
     if (view.bestScore !== null && view.belowThreshold > 0) {
       const best = percent(view.bestScore);
-      const button = element('button', 'button', `Lower the threshold to ${best}%`);
+      const button = element('button', 'button', `Show less likely matches (from ${best}%)`);
       button.type = 'button';
       button.addEventListener('click', () => { this.actions.setThreshold(best / 100); });
       empty.replaceChildren(
-        element('p', undefined, `No results at or above ${threshold}%. The closest match scores ${best}%.`),
+        element('p', 'empty-title', 'Nothing like this here, as far as the service can tell.'),
+        element('p', undefined, `No product is at least ${threshold}% likely to be the kind in your photo; the closest is ${best}% likely. This shop may not sell it.`),
         button,
       );
     } else if (view.filteredOut > 0 || state.filters.categories.size > 0 || state.filters.minPrice !== null || state.filters.maxPrice !== null) {
@@ -172,6 +241,37 @@ export class Renderer {
     }
   }
 
+  private renderRecent(state: AppState): void {
+    const { recent, recentList } = this.el;
+    recent.hidden = state.recent.length === 0;
+    const key = state.recent.map((r) => `${r.kind}:${r.id}:${r.at}`).join('\n');
+    if (recentList.dataset.key === key) return;
+    recentList.dataset.key = key;
+    recentList.replaceChildren(...state.recent.map((entry) => {
+      const li = element('li');
+      const link = element('a', 'recent-item');
+      const query = entry.kind === 'photo' ? { kind: 'photo' as const, id: entry.id }
+        : entry.kind === 'url' ? { kind: 'url' as const, url: entry.id } : { kind: 'similar' as const, id: entry.id };
+      link.href = formatRoute({ query, product: null, threshold: null, categories: [], minPrice: null, maxPrice: null, sort: 'score' }, DEFAULT_THRESHOLD) || '?';
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        this.actions.openRecent(entry);
+      });
+      if (entry.image) {
+        const image = element('img');
+        image.src = entry.image;
+        image.alt = '';
+        image.width = 56;
+        image.height = 56;
+        image.loading = 'lazy';
+        link.append(image);
+      }
+      link.append(element('span', undefined, entry.label));
+      li.append(link);
+      return li;
+    }));
+  }
+
   private card(result: SearchResult): HTMLLIElement {
     const cached = this.cards.get(result.id);
     if (cached) return cached;
@@ -181,29 +281,37 @@ export class Renderer {
     const headingId = `result-${result.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     article.setAttribute('aria-labelledby', headingId);
 
+    // The photo is decorative for screen readers (the heading names the product), and opens the product view.
     const image = element('img');
     image.src = this.format.imageUrl(result.image_src);
-    image.alt = result.name;
+    image.alt = '';
     image.loading = 'lazy';
     image.decoding = 'async';
     image.width = 224;
     image.height = 224;
+    image.addEventListener('click', () => { this.actions.openProduct(result); });
 
     const body = element('div', 'card-body');
-    const name = element('h3', 'card-name', result.name);
+    const name = element('h3', 'card-name');
     name.id = headingId;
+    const link = element('a', 'card-link', result.name);
+    link.href = formatRoute({ query: { kind: 'similar', id: result.id }, product: result.id, threshold: null, categories: [], minPrice: null, maxPrice: null, sort: 'score' }, DEFAULT_THRESHOLD);
+    link.title = result.name;
+    link.addEventListener('click', (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      this.actions.openProduct(result);
+    });
+    name.append(link);
     const meta = element('p', 'card-meta');
-    meta.append(element('span', 'card-category', result.category), element('span', 'card-price', this.format.price(result.price)));
+    const category = element('span', 'card-category', result.category);
+    category.title = result.category;
+    meta.append(category, element('span', 'card-price', this.format.price(result.price)));
 
-    const score = percent(result.score);
     const scoreLine = element('div', 'score');
-    const label = element('span', 'score-label', `${score}% match`);
-    const bar = element('span', 'score-bar');
-    bar.setAttribute('aria-hidden', 'true');
-    const fill = element('span', 'score-fill');
-    fill.style.width = `${score}%`;
-    bar.append(fill);
-    scoreLine.append(label, bar);
+    scoreLine.append(confidenceChip(result.score));
+    const sr = element('span', 'visually-hidden', ` (${percent(result.score)}%)`);
+    scoreLine.append(sr);
 
     const more = element('button', 'button more', 'More like this');
     more.type = 'button';

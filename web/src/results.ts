@@ -73,13 +73,19 @@ export function computeView(results: readonly SearchResult[], filters: ViewFilte
   };
 }
 
-/** The sentence for the live region, e.g. "Showing 8 results at or above 70%; 42 hidden below the threshold." */
+/**
+ * The sentence for the live region, in a shopper's words, e.g. "Showing 20 of 64 matches at least 30% likely; 36
+ * more below." The threshold is how sure the service must be (see confidence.ts).
+ */
 export function describeCounts(view: View, threshold: number): string {
   const shown = view.shown.length;
-  const parts = [`Showing ${shown} ${shown === 1 ? 'result' : 'results'} at or above ${Math.round(threshold * 100)}%`];
+  const above = shown + view.overLimit;
+  const noun = above === 1 ? 'match' : 'matches';
+  const head = view.overLimit > 0
+    ? `Showing ${shown} of ${above} ${noun} at least ${Math.round(threshold * 100)}% likely`
+    : `Showing ${shown} ${noun} at least ${Math.round(threshold * 100)}% likely`;
   const hidden: string[] = [];
-  if (view.belowThreshold > 0) hidden.push(`${view.belowThreshold} hidden below the threshold`);
-  if (view.overLimit > 0) hidden.push(`${view.overLimit} more past the limit`);
-  if (view.filteredOut > 0) hidden.push(`${view.filteredOut} filtered out`);
-  return hidden.length ? `${parts[0]}; ${hidden.join(', ')}.` : `${parts[0]}.`;
+  if (view.belowThreshold > 0) hidden.push(`${view.belowThreshold} less likely ${view.belowThreshold === 1 ? 'one' : 'ones'} hidden`);
+  if (view.filteredOut > 0) hidden.push(`${view.filteredOut} left out by your filters`);
+  return hidden.length ? `${head}; ${hidden.join(', ')}.` : `${head}.`;
 }

@@ -28,7 +28,27 @@ describe('describeError', () => {
     const friendly = describeError(new ApiError(status, title, 'the detail'));
     expect(friendly.title).toMatch(expected);
     expect(friendly.message.length).toBeGreaterThan(20);
-    expect(friendly.detail).toBe('the detail');
+    // A browser's "Failed to fetch" is jargon: the headline already says the service could not be reached.
+    expect(friendly.detail).toBe(status === 0 ? '' : 'the detail');
+  });
+
+  it('offers Retry where trying the same search again may work, and only there', () => {
+    const retry = (status: number) => describeError(new ApiError(status, 'x', '')).retry === true;
+    expect([0, 429, 500, 503].map(retry)).toEqual([true, true, true, true]);
+    expect([400, 404, 413, 415, 422].map(retry)).toEqual([false, false, false, false, false]);
+  });
+
+  it('says an empty file is empty, and never blames the filters for it', () => {
+    const friendly = describeError(new ImageFileError('empty', 'The file is empty (0 bytes).'));
+    expect(friendly.title).toBe('The file is empty');
+    expect(friendly.message).not.toMatch(/filter|price/i);
+  });
+
+  it('words documents and other files as "not a supported image", naming what can be searched', () => {
+    const friendly = describeError(new ImageFileError('unsupported', 'This browser cannot read the file as an image.'));
+    expect(friendly.title).toBe('That file is not a supported image');
+    expect(friendly.message).toMatch(/GIF/);
+    expect(friendly.message).toMatch(/PDF/);
   });
 
   it('says what to do next for a forbidden URL: use a public link or upload', () => {

@@ -96,15 +96,15 @@ describe('sorting', () => {
 
 describe('the count sentence', () => {
   it('says how many are shown and how many are hidden below the threshold', () => {
-    expect(describeCounts(computeView(results, filters()), 0.7)).toBe('Showing 4 results at or above 70%; 1 hidden below the threshold.');
+    expect(describeCounts(computeView(results, filters()), 0.7)).toBe('Showing 4 matches at least 70% likely; 1 less likely one hidden.');
   });
 
   it('uses the singular and mentions the limit and the filters', () => {
     const view = computeView(results, filters({ limit: 1, categories: new Set(['Shirt']) }));
-    expect(describeCounts(view, 0.7)).toBe('Showing 1 result at or above 70%; 1 more past the limit, 3 filtered out.');
+    expect(describeCounts(view, 0.7)).toBe('Showing 1 of 2 matches at least 70% likely; 3 left out by your filters.');
   });
 
   it('has no hidden part when nothing is hidden', () => {
-    expect(describeCounts(computeView(results, filters({ threshold: 0 })), 0)).toBe('Showing 5 results at or above 0%.');
+    expect(describeCounts(computeView(results, filters({ threshold: 0 })), 0)).toBe('Showing 5 matches at least 0% likely.');
   });
 });

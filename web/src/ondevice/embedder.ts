@@ -62,8 +62,8 @@ export class OnDeviceEmbedder {
   }
 
   /** Loads the runtime and the model once; a failed load is tried again on the next call. */
-  load(): Promise<Loaded> {
-    this.loading ??= this.loadOnce().then(
+  load(onProgress?: (loaded: number, total: number) => void): Promise<Loaded> {
+    this.loading ??= this.loadOnce(onProgress).then(
       (loaded) => (this.loaded = loaded),
       (error: unknown) => {
         this.loading = null;
@@ -93,9 +93,9 @@ export class OnDeviceEmbedder {
     return normalizeL2(vector);
   }
 
-  private async loadOnce(): Promise<Loaded> {
+  private async loadOnce(onProgress?: (loaded: number, total: number) => void): Promise<Loaded> {
     const info = parseModelInfo(await this.client.model());
-    const bytes = await this.client.modelFile(info.url);
+    const bytes = await this.client.modelFile(info.url, undefined, onProgress);
     const sha256 = await this.deps.sha256(bytes);
     if (sha256 !== null && sha256 !== info.sha256) {
       throw new OnDeviceUnavailableError(`The downloaded model's SHA-256 is ${sha256.slice(0, 12)}…, not the service's ${info.sha256.slice(0, 12)}….`);
