@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using ImageSearch.Tests.Fetching;
 
@@ -45,28 +44,15 @@ public sealed class FetchLimitTests
             Assert.That(warm.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
-        var baseline = SettledWorkingSet();
-        using var sampling = new CancellationTokenSource();
-        var peak = baseline;
-        var sampler = Task.Run(async () =>
-        {
-            using var process = Process.GetCurrentProcess();
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(20, CancellationToken.None);
-            }
-        });
+        await using var probe = WorkingSetProbe.Start();
 
         var url = stalling.Url("/photo.jpg").ToString();
         var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => client.PostAsync("/search", SearchForms.WithUrl(url))));
-        await sampling.CancelAsync();
-        await sampler;
+        await probe.StopAsync();
 
         var statuses = answers.Select(a => a.StatusCode).ToList();
         TestContext.Out.WriteLine($"statuses: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Count()}×{(int)g.Key}"))}; " +
-            $"working set {baseline / 1048576.0:0} MiB before, peak {peak / 1048576.0:0} MiB (+{(peak - baseline) / 1048576.0:0} MiB)");
+            $"working set {probe.Baseline / 1048576.0:0} MiB before, peak +{probe.PeakGrowth / 1048576.0:0} MiB");
         Assert.That(statuses, Has.All.AnyOf(HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout));
         Assert.That(statuses.Count(s => s == HttpStatusCode.ServiceUnavailable), Is.GreaterThanOrEqualTo(22), "all but the two slots' searches are refused");
         Assert.That(stalling.Requests, Has.Count.LessThanOrEqualTo(2), "refused searches never connect");
@@ -77,7 +63,7 @@ public sealed class FetchLimitTests
             Assert.That(problem.Detail(), Does.Contain("fetching 2 image URLs"));
         }
 
-        Assert.That(peak - baseline, Is.LessThan(GrowthCeilingBytes), "the working set's growth during the attack");
+        Assert.That(probe.PeakGrowth, Is.LessThan(GrowthCeilingBytes), "the working set's growth during the attack");
 
         // After it, the fetched bodies are garbage: the managed heap comes back to where it was.
         foreach (var answer in answers)
@@ -85,19 +71,8 @@ public sealed class FetchLimitTests
             answer.Dispose();
         }
 
-        Assert.That(SettledWorkingSet() - baseline, Is.LessThan(GrowthCeilingBytes / 2), "the working set after the attack");
+        Assert.That(WorkingSetProbe.Settled() - probe.Baseline, Is.LessThan(GrowthCeilingBytes / 2), "the working set after the attack");
         using var after = await client.PostAsync("/search", SearchForms.WithFile(File.ReadAllBytes(ApiTestCatalog.PhotoOf("C0001"))));
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-    }
-
-    /// <summary>The working set after full, compacting collections.</summary>
-    private static long SettledWorkingSet()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using SkiaSharp;
 
@@ -36,19 +35,7 @@ public sealed class LargeImageMemoryTests
         }
 
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var workingSetBefore = SettledWorkingSet();
-        var peak = workingSetBefore;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            using var process = Process.GetCurrentProcess();
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(20, CancellationToken.None);
-            }
-        });
+        await using var probe = WorkingSetProbe.Start();
 
         for (var upload = 0; upload < 6; upload++)
         {
@@ -56,15 +43,14 @@ public sealed class LargeImageMemoryTests
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), await answer.Content.ReadAsStringAsync());
         }
 
-        await sampling.CancelAsync();
-        await sampler;
+        await probe.StopAsync();
         var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-        var workingSetGrowth = SettledWorkingSet() - workingSetBefore;
+        var workingSetGrowth = WorkingSetProbe.Settled() - probe.Baseline;
         TestContext.Out.WriteLine(
-            $"working set {workingSetBefore / 1048576.0:0} MiB before, peak +{(peak - workingSetBefore) / 1048576.0:0} MiB, " +
+            $"working set {probe.Baseline / 1048576.0:0} MiB before, peak +{probe.PeakGrowth / 1048576.0:0} MiB, " +
             $"+{workingSetGrowth / 1048576.0:0} MiB after; managed heap +{heapGrowth / 1048576.0:0} MiB after");
 
-        Assert.That(peak - workingSetBefore, Is.LessThan(PeakGrowthCeilingBytes), "the working set's growth during the uploads");
+        Assert.That(probe.PeakGrowth, Is.LessThan(PeakGrowthCeilingBytes), "the working set's growth during the uploads");
         Assert.That(heapGrowth, Is.LessThan(HeapGrowthCeilingBytes), "pixel buffers still held on the managed heap");
         Assert.That(workingSetGrowth, Is.LessThan(PeakGrowthCeilingBytes / 2), "the working set after the uploads");
     }
@@ -75,16 +61,5 @@ public sealed class LargeImageMemoryTests
         bitmap.Erase(new SKColor(200, 180, 160));
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
-    }
-
-    /// <summary>The working set after full, compacting collections.</summary>
-    private static long SettledWorkingSet()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ImageSearch.Tests.Embedding;
 
 namespace ImageSearch.Tests.BuildIndex;
@@ -17,11 +16,11 @@ public sealed class GpuPackageTests
         try
         {
             var tool = Path.Combine(work, "out");
-            var (published, log) = Run(
-                "dotnet", "publish", Path.Combine(RepositoryRoot(), "build-index", "ImageSearch.BuildIndex.csproj"), "-c", "Release",
+            var (published, log, errors) = ChildProcess.Run(
+                TimeSpan.FromMinutes(10), "dotnet", "publish", Path.Combine(ChildProcess.RepositoryRoot(), "build-index", "ImageSearch.BuildIndex.csproj"), "-c", "Release",
                 "-r", "linux-x64", "--self-contained", "false", "-p:UseAppHost=false", "-p:OnnxRuntimeFlavor=Gpu",
                 "--artifacts-path", Path.Combine(work, "artifacts"), "-o", tool, "-nologo");
-            Assert.That(published, Is.Zero, log);
+            Assert.That(published, Is.Zero, log + errors);
             Assert.That(File.Exists(Path.Combine(tool, "libonnxruntime_providers_cuda.so")), Is.True, "the CUDA provider ships with the GPU build");
 
             var photo = Path.Combine(TestData.ModelsFolder, "images", "bird.png");
@@ -39,55 +38,6 @@ public sealed class GpuPackageTests
         }
     }
 
-    private static (int ExitCode, string Output, string Error) Embed(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot() };
-        start.ArgumentList.Add(Path.Combine(tool, "build-index.dll"));
-        start.ArgumentList.Add("embed");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--model");
-        start.ArgumentList.Add(ModelZooFixture.PreparedModel);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "embed finished");
-        return (process.ExitCode, output.Result, error.Result);
-    }
-
-    private static (int ExitCode, string Output) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within ten minutes");
-        }
-
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ImageSearch.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (ImageSearch.sln) is not above " + AppContext.BaseDirectory);
-    }
+    private static (int ExitCode, string Output, string Error) Embed(string tool, params string[] arguments) =>
+        ChildProcess.Run(TimeSpan.FromMinutes(2), "dotnet", [Path.Combine(tool, "build-index.dll"), "embed", .. arguments, "--model", ModelZooFixture.PreparedModel]);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ImageSearch.Tests.Deployment;
 
 /// <summary>
@@ -20,11 +18,11 @@ public sealed class PortabilityTests
             var output = Path.Combine(work, "out");
 
             // Its own artifacts folder: the repository's obj/ (restored for this machine) stays untouched.
-            var (exitCode, log) = Dotnet(
-                "publish", Path.Combine(RepositoryRoot(), "api", "ImageSearch.Api.csproj"), "-c", "Release", "-r", runtime,
+            var (exitCode, log, errors) = ChildProcess.Run(
+                TimeSpan.FromMinutes(8), "dotnet", "publish", Path.Combine(ChildProcess.RepositoryRoot(), "api", "ImageSearch.Api.csproj"), "-c", "Release", "-r", runtime,
                 "--self-contained", "false", "-p:UseAppHost=false", "--artifacts-path", Path.Combine(work, "artifacts"), "-o", output, "-nologo");
 
-            Assert.That(exitCode, Is.Zero, log);
+            Assert.That(exitCode, Is.Zero, log + errors);
             var natives = Directory.GetFiles(output).Select(Path.GetFileName)
                 .Where(name => name!.EndsWith(".so", StringComparison.Ordinal) || name.EndsWith(".dylib", StringComparison.Ordinal)
                     || (name.EndsWith(".dll", StringComparison.Ordinal) && (name.Contains("onnxruntime", StringComparison.Ordinal) || name.StartsWith("libSkia", StringComparison.Ordinal))))
@@ -38,38 +36,5 @@ public sealed class PortabilityTests
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Output) Dotnet(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within eight minutes");
-        }
-
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ImageSearch.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (ImageSearch.sln) is not above " + AppContext.BaseDirectory);
     }
 }
