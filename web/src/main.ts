@@ -39,6 +39,22 @@ function dataUrlOf(blob: Blob): Promise<string> {
   });
 }
 
+/**
+ * The photo a data: URL holds, decoded here rather than with fetch(): the page's Content-Security-Policy lets it
+ * connect only to its own origin (connect-src 'self'), which a data: URL is not.
+ */
+function blobOfDataUrl(dataUrl: string): Blob {
+  const comma = dataUrl.indexOf(',');
+  const header = dataUrl.slice(0, comma);
+  const type = /^data:([^;,]*)/.exec(header)?.[1] ?? '';
+  const payload = dataUrl.slice(comma + 1);
+  if (!header.endsWith(';base64')) return new Blob([decodeURIComponent(payload)], { type });
+  const binary = atob(payload);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
 function newPhotoId(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 }
@@ -275,7 +291,7 @@ async function start(): Promise<void> {
       if (!entry) {
         return { title: 'That photo is not in this browser', message: 'Photo searches are kept only in the browser they were made in, until you clear them. Choose the photo again.', detail: '' };
       }
-      const file = await (await fetch(entry.image)).blob();
+      const file = blobOfDataUrl(entry.image);
       return { kind: 'file', file, name: entry.label, previewUrl: entry.image, onDevice: store.get().onDevice, recentId: route.id, crop: null };
     }
     const known = store.get().results.find((r) => r.id === route.id) ?? (store.get().product?.id === route.id ? store.get().product : null);
