@@ -10,7 +10,7 @@ using ImageSearch.Core.Search;
 namespace ImageSearch.Bench;
 
 /// <summary>
-/// Issue 7's table: for synthetic catalogs of 10k, 100k and 1M products it writes index.bin (and products.csv and
+/// The large-catalog table of docs/benchmarks.md: for synthetic catalogs of 10k, 100k and 1M products it writes index.bin (and products.csv and
 /// metadata) once under artifacts/large-catalog, then, in a fresh process per catalog so memory is measured cleanly,
 /// loads it the way the API does and prints load time, memory, search latency (one query at a time, all cores) and
 /// recall@10 against exact float32 search, unfiltered and with a 1-in-17 category filter.

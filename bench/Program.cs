@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using ImageSearch.Bench;
 
 // dotnet run --project bench -c Release -- --filter '*'        (BenchmarkDotNet suites; see docs/benchmarks.md)
-// dotnet run --project bench -c Release -- large-catalog        (issue 7's table: load, memory, latency, recall)
+// dotnet run --project bench -c Release -- large-catalog        (large catalogs: load, memory, latency, recall)
 // dotnet run --project bench -c Release -- csv-parse            (index.csv parsing speed, MB/s)
 // dotnet run --project bench -c Release -- embed-time PHOTO     (one embedding on one thread; the ceiling bench/ratios.sh uses)
 // dotnet run --project bench -c Release -- view-time FOLDER     (catalog photos vs augmented views: rate and CPU time of each)

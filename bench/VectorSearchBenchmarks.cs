@@ -6,7 +6,7 @@ namespace ImageSearch.Bench;
 
 /// <summary>
 /// One top-10 query against an exact float32 index of random unit vectors (1280-d), all cores: the baseline that the
-/// compact scan of issue 7 has to beat. Random vectors are fine for speed; recall needs real embeddings.
+/// compact scan for large catalogs has to beat. Random vectors are fine for speed; recall needs real embeddings.
 /// </summary>
 public class VectorSearchBenchmarks
 {

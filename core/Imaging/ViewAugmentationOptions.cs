@@ -6,7 +6,7 @@ namespace ImageSearch.Core.Imaging;
 /// How <see cref="ViewAugmenter"/> makes a random view of a catalog photo, to look more like a shopper's photo of the
 /// same item: a random resized crop, a mirror image, a small rotation, brightness/contrast/saturation jitter, sometimes
 /// a blur (rendered small and scaled up) and sometimes the item shrunk onto a plain or given background. The defaults
-/// are those chosen on the tuning half of the clothing photos (docs/quality.md, issue 8 part 3: preset <c>clutter</c>).
+/// are those chosen on the tuning half of the clothing photos (docs/quality.md, augmented views: preset <c>clutter</c>).
 /// </summary>
 public sealed record ViewAugmentationOptions
 {

@@ -9,7 +9,7 @@ namespace ImageSearch.Core.Learning;
 /// The few dense row-major matrix products the metric-head trainer needs. One kernel does the work: blocks of 4 rows
 /// of <c>a</c> against 4 rows of <c>b</c>, 16 SIMD dot products at once, so each loaded vector is used four times
 /// (a head trains in half the time it took with one <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
-/// per entry: docs/quality.md, issue 8 part 4); row blocks in parallel.
+/// per entry: docs/quality.md, the head's training speed); row blocks in parallel.
 /// </summary>
 internal static class DenseMath
 {
