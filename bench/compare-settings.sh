@@ -17,13 +17,10 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+source bench/api-under-load.sh
 start() {  # start NAME PORT SETTINGS
-    # shellcheck disable=SC2086
-    env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength=$((2 * clients)) Logging__LogLevel__Default=Warning $3 \
-        dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "http://127.0.0.1:$2" > "$work/$1.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
-    cat "$work/$1.log"; exit 1
+    start_api "$work/$1.log" "$2" $((2 * clients)) "$3"
+    pids+=("$api_pid")
 }
 start A 5091 "${A:-}"; pid_a=${pids[-1]}
 start B 5092 "${B:-}"; pid_b=${pids[-1]}

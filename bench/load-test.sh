@@ -18,14 +18,9 @@ clients=${CLIENTS:-8}
 queue=${QUEUE:-$((2 * clients))}
 url=http://127.0.0.1:$port
 
-for file in data/products.csv data/index.csv data/index.csv.meta.json models/mobilenetv2-12-int8.features.onnx; do
-    [[ -f $file ]] || { echo "load-test: $file is missing; run ./setup.sh and 'build-index build' first" >&2; exit 1; }
-done
-if ! command -v wrk >/dev/null; then
-    echo "load-test: installing wrk"
-    sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
-    $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
-fi
+source bench/api-under-load.sh
+require_sample_index load-test
+ensure_wrk
 
 queries=("$mirror"/datasets/clothing/queries/*.jpg)
 query=${queries[0]}
@@ -39,15 +34,8 @@ export QUERY_PHOTO="$query"   # read by bench/search.lua, the wrk script both lo
 echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
 echo "== query: $query ($(stat -c %s "$query") bytes)"
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-# shellcheck disable=SC2086
-env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength="$queue" Logging__LogLevel__Default=Warning ${API_ENV:-} \
-    dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "$url" > "$work/api.log" 2>&1 &
-server=$!
-for _ in $(seq 1 120); do
-    curl -sf "$url/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/api.log"; exit 1; }
-    sleep 0.5
-done
+start_api "$work/api.log" "$port" "$queue" "${API_ENV:-}"
+server=$api_pid
 { curl -sf "$url/stats" | cut -c1-300; } || true
 
 rss() { awk '/VmRSS/{printf "%.1f MiB", $2/1024}' "/proc/$server/status"; }

@@ -15,13 +15,9 @@ duration=${DURATION:-15s}
 clients=${CLIENTS:-8}
 url=http://127.0.0.1:$port
 
-for file in data/products.csv data/index.csv data/index.csv.meta.json models/mobilenetv2-12-int8.features.onnx; do
-    [[ -f $file ]] || { echo "ratios: $file is missing; run ./setup.sh and 'build-index build' first" >&2; exit 1; }
-done
-if ! command -v wrk >/dev/null; then
-    sudo=; [[ $(id -u) == 0 ]] || sudo=sudo
-    $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
-fi
+source bench/api-under-load.sh
+require_sample_index ratios
+ensure_wrk
 
 queries=("$mirror"/datasets/clothing/queries/*.jpg)
 query=${queries[0]}
@@ -42,15 +38,8 @@ ceiling=$(awk -v c="$(nproc)" -v ms="$embed_ms" 'BEGIN { printf "%.1f", c * 1000
 
 # 2. The API under load.
 export QUERY_PHOTO="$query"
-# shellcheck disable=SC2086
-env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength=$((2 * clients)) Logging__LogLevel__Default=Warning ${API_ENV:-} \
-    dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "$url" > "$work/api.log" 2>&1 &
-server=$!
-for _ in $(seq 1 120); do
-    curl -sf "$url/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/api.log"; exit 1; }
-    sleep 0.5
-done
+start_api "$work/api.log" "$port" $((2 * clients)) "${API_ENV:-}"
+server=$api_pid
 wrk -t1 -c2 -d5s -s bench/search.lua "$url/search" >/dev/null   # warm up
 wrk -t1 -c1 -d"$duration" --latency -s bench/search.lua "$url/search" > "$work/single.txt"
 cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }   # the server's user + system CPU, in clock ticks
