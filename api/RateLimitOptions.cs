@@ -1,0 +1,12 @@
+namespace ImageSearch.Api;
+
+/// <summary>Per-client rate limiting, partitioned by remote IP address (<c>ImageSearch:RateLimit</c>).</summary>
+public sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests one client address may make per <see cref="Window"/>; more are answered 429.</summary>
+    public int PermitLimit { get; set; } = 100;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+}
