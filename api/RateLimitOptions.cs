@@ -1,6 +1,9 @@
 namespace ImageSearch.Api;
 
-/// <summary>Per-client rate limiting, partitioned by remote IP address (<c>ImageSearch:RateLimit</c>).</summary>
+/// <summary>
+/// The per-client rate limit of the API's route groups (<see cref="Hosting.ClientRateLimit"/>), partitioned by client
+/// address, IPv6 by /64 network (<c>ImageSearch:RateLimit</c>).
+/// </summary>
 public sealed class RateLimitOptions
 {
     public bool Enabled { get; set; } = true;
