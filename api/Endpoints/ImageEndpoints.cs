@@ -14,11 +14,10 @@ public static class ImageEndpoints
 {
     public const string CacheControl = "public, max-age=86400";
 
-    public static IEndpointRouteBuilder MapImageEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapImageEndpoints(this RouteGroupBuilder images)
     {
-        app.MapGet("/images/{id}", Get)
+        images.MapGet("/{id}", Get)
             .WithName("GetProductImage")
-            .WithTags("Products")
             .WithSummary("A product's photo from the catalog")
             .WithDescription(
                 "The catalog's image file, its content type detected from the bytes. The strong ETag is the SHA-256 of the " +
@@ -30,8 +29,8 @@ public static class ImageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         // HEAD answers with GET's headers (Kestrel sends no body), so a cache or a link checker need not download the photo.
-        app.MapMethods("/images/{id}", [HttpMethods.Head], Get).ExcludeFromDescription();
-        return app;
+        images.MapMethods("/{id}", [HttpMethods.Head], Get).ExcludeFromDescription();
+        return images;
     }
 
     /// <summary>A product's photo from the catalog.</summary>

@@ -20,9 +20,8 @@ public static class ModelEndpoints
     /// <summary>For <c>?sha256=</c> URLs, which name one model for good.</summary>
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
 
-    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapModelEndpoints(this RouteGroupBuilder model)
     {
-        var model = app.MapGroup("/model").WithTags("Model");
         model.MapGet("/", Describe)
             .WithName("GetModel")
             .WithSummary("The feature model and how to preprocess for it, for on-device embedding")
@@ -46,7 +45,7 @@ public static class ModelEndpoints
 
         // HEAD answers with GET's headers (Kestrel sends no body): a client checks its cached model without downloading it.
         model.MapMethods("/feature.onnx", [HttpMethods.Head], Download).ExcludeFromDescription();
-        return app;
+        return model;
     }
 
     /// <summary>The feature model and how to preprocess for it.</summary>

@@ -12,9 +12,8 @@ namespace ImageSearch.Api.Endpoints;
 /// <summary>The catalog: <c>GET /products</c>, <c>/products/{id}</c> and <c>/products/{id}/similar</c>.</summary>
 public static class ProductEndpoints
 {
-    public static IEndpointRouteBuilder MapProductEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder products)
     {
-        var products = app.MapGroup("/products").WithTags("Products");
         products.MapGet("/", List)
             .WithName("ListProducts")
             .WithSummary("List the catalog's products, a page at a time")
@@ -33,7 +32,7 @@ public static class ProductEndpoints
             .Produces<SearchResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
+        return products;
     }
 
     /// <summary>List the catalog's products, a page at a time.</summary>

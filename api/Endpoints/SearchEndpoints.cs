@@ -14,11 +14,13 @@ namespace ImageSearch.Api.Endpoints;
 /// <summary><c>POST /search</c>: the products that look most like a photo.</summary>
 public static class SearchEndpoints
 {
-    public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>The route group of the searches (this one and <see cref="VectorSearchEndpoints"/>).</summary>
+    public const string Path = "/search";
+
+    public static RouteGroupBuilder MapSearchEndpoints(this RouteGroupBuilder search)
     {
-        app.MapPost("/search", SearchAsync)
+        search.MapPost(string.Empty, SearchAsync)
             .WithName("Search")
-            .WithTags("Search")
             .WithSummary("Find the products that look most like a photo")
             .WithDescription(
                 "multipart/form-data with exactly one of 'file' (an upload) or 'image_url' (an http(s) URL the service fetches). " +
@@ -35,7 +37,7 @@ public static class SearchEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .DisableAntiforgery();
-        return app;
+        return search;
     }
 
     /// <summary>Find the products that look most like a photo.</summary>

@@ -13,16 +13,16 @@ namespace ImageSearch.Api.Endpoints;
 /// </summary>
 public static class VectorSearchEndpoints
 {
-    public const string Path = "/search/vector";
+    public const string Path = SearchEndpoints.Path + "/vector";
 
     /// <summary>What the endpoint takes, for the 415 answered to any other body.</summary>
     public const string ExpectedBody = "POST /search/vector takes a JSON object (Content-Type: application/json) with a 'vector' and the search options.";
 
-    public static IEndpointRouteBuilder MapVectorSearchEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>Maps <c>/vector</c> in the <see cref="SearchEndpoints.Path"/> group.</summary>
+    public static RouteGroupBuilder MapVectorSearchEndpoints(this RouteGroupBuilder search)
     {
-        app.MapPost(Path, Search)
+        search.MapPost("/vector", Search)
             .WithName("SearchByVector")
-            .WithTags("Search")
             .WithSummary("Find the products nearest an embedding computed on the caller's device")
             .WithDescription(
                 "A JSON object with 'vector' (the embedding of the query photo, made with the model and preprocessing GET /model " +
@@ -36,7 +36,7 @@ public static class VectorSearchEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .DisableAntiforgery();
-        return app;
+        return search;
     }
 
     /// <summary>Find the products nearest an embedding computed on the caller's device.</summary>

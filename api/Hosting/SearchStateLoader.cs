@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using ImageSearch.Core.Catalog;
+using ImageSearch.Core;
 using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
 using ImageSearch.Core.Search;
 using Microsoft.Extensions.Options;
 
@@ -29,10 +28,17 @@ public sealed class SearchStateLoader(
             state.SetEmbedder(embedder);
             snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity, settings.Index, logger);
         }
-        catch (Exception e) when (e is IndexFormatException or CatalogFormatException or FileNotFoundException)
+        catch (ImageSearchStartupException e)
         {
             logger.LogCritical("ImageSearch cannot start: {Reason}", e.Message);
             throw;
+        }
+        catch (FileNotFoundException e)
+        {
+            // The settings' validation saw every file; one gone since (or a file the index's metadata names) stops the
+            // start like the engine's own start-up failures, with the file's message.
+            logger.LogCritical("ImageSearch cannot start: {Reason}", e.Message);
+            throw new ImageSearchStartupException(e.Message, e);
         }
 
         state.Publish(snapshot);

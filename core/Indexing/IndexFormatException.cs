@@ -1,7 +1,7 @@
 namespace ImageSearch.Core.Indexing;
 
 /// <summary>An index file is missing, malformed, or does not match its metadata.</summary>
-public class IndexFormatException : Exception
+public class IndexFormatException : ImageSearchStartupException
 {
     public IndexFormatException(string message, Exception? innerException = null)
         : base(message, innerException)

@@ -69,7 +69,7 @@ public sealed class ForwardedHeadersTests
     [TestCase("::ffff:203.0.113.9", "203.0.113.9")]
     [TestCase("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")]
     public void The_rate_limit_partition_is_the_IPv4_address_or_the_IPv6_64(string address, string partition) =>
-        Assert.That(OperationsExtensions.ClientKey(IPAddress.Parse(address)), Is.EqualTo(partition));
+        Assert.That(ClientRateLimit.ClientKey(IPAddress.Parse(address)), Is.EqualTo(partition));
 
     [Test]
     public async Task A_proxy_setting_that_is_not_an_address_stops_the_start_with_a_message()

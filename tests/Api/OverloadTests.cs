@@ -2,6 +2,9 @@ using System.Net;
 using ImageSearch.Api;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Tests.Api;
@@ -110,6 +113,22 @@ public sealed class OverloadTests
             using var live = await client.GetAsync("/health/live");
             Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
+    }
+
+    [Test]
+    public async Task Every_route_but_the_probes_and_the_metrics_scrape_requires_the_per_client_rate_limit()
+    {
+        await using var factory = new ApiFactory();
+        _ = factory.Server;
+        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Route: e.RoutePattern.RawText!.TrimEnd('/'), Policy: e.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName))
+            .ToList();
+
+        var unlimited = routes.Where(r => r.Policy is null).Select(r => r.Route).Distinct().ToList();
+        Assert.That(unlimited, Is.EquivalentTo(new[] { "/health/live", "/health/ready", "/metrics" }));
+        Assert.That(routes.Where(r => r.Policy is not null).Select(r => r.Policy).Distinct(), Is.EqualTo(new[] { ClientRateLimit.Policy }),
+            "one policy: a client's requests count together wherever they go");
+        Assert.That(routes.Select(r => r.Route), Is.SupersetOf(new[] { "/search", "/search/vector", "/products/{id}/similar", "/images/{id}", "/model/feature.onnx", "/stats" }));
     }
 
     [Test]
