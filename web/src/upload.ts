@@ -24,8 +24,10 @@ export interface Crop {
 
 /** The shorter side a photo that is not a JPEG is scaled to before upload: twice the 256 the service resizes to. */
 export const UPLOAD_SHORT_SIDE = 512;
-/** JPEG quality of the photo sent. */
+/** JPEG quality of a scaled or cropped photo sent. */
 export const UPLOAD_QUALITY = 0.92;
+/** JPEG quality of a large JPEG's service-sized pixels when they do not fit SEND_AS_IS_BYTES losslessly. */
+export const FALLBACK_QUALITY = 0.97;
 /** The service's `jpeg_min_short_side` (GET /model): JPEGs decode at a reduced DCT scale while their shorter side stays at least this. */
 export const SERVER_JPEG_MIN_SHORT_SIDE = 320;
 /** The service's pixel limit (ImageSearch:MaxPixels). */
@@ -89,20 +91,24 @@ export async function preparePhoto(file: Blob, crop: Crop | null = null): Promis
       if (width === sourceWidth && height === sourceHeight && file.size <= SEND_AS_IS_BYTES) {
         return { blob: file, sourceWidth, sourceHeight, width, height, unchanged: true };
       }
-      const lossless = await losslessOf(canvasOf(pixels));
+      const canvas = canvasOf(pixels);
+      const lossless = await losslessOf(canvas);
       if (lossless) return { blob: lossless, sourceWidth, sourceHeight, width, height, unchanged: false };
+      // Too detailed for lossless within the limit: the same pixels as a JPEG of high quality. Its shorter side is
+      // under twice the service's minimum (libjpeg scales by at most 1/8, which keeps it so within MAX_PIXELS), so
+      // the service decodes it at full size, and what it sees differs from its decode of the original only by this
+      // encoding's error.
+      const region = { x: 0, y: 0, width, height };
+      return { blob: await encode(canvas, region, width, height, FALLBACK_QUALITY), sourceWidth, sourceHeight, width, height, unchanged: false };
     }
-    // Otherwise twice the service's minimum as JPEG: its own DCT decode of what is sent then halves it again, which
-    // rebuilds colour at full resolution (a JPEG keeps colour at half resolution), as its decode of the original
-    // would. A crop is decoded finer, so that the part keeps that shorter side too.
+    // A crop: decoded finer, so that the part keeps a shorter side of twice the service's minimum, and sent as JPEG.
     const wanted = 2 * SERVER_JPEG_MIN_SHORT_SIDE;
-    const minShortSide = whole ? wanted : Math.ceil(wanted / Math.max(0.01, Math.min(crop.width, crop.height)));
+    const minShortSide = Math.ceil(wanted / Math.max(0.01, Math.min(crop.width, crop.height)));
     const { pixels, fullSize } = await decodeJpeg(bytes, module, MAX_PIXELS, minShortSide);
     const [sourceWidth, sourceHeight] = fullSize;
-    const source = canvasOf(pixels);
-    const region = whole ? { x: 0, y: 0, width: pixels.width, height: pixels.height } : cropPixels(crop, pixels.width, pixels.height);
-    const [width, height] = whole ? [pixels.width, pixels.height] : scaledSize(region.width, region.height, wanted);
-    return { blob: await encode(source, region, width, height), sourceWidth, sourceHeight, width, height, unchanged: false };
+    const region = cropPixels(crop, pixels.width, pixels.height);
+    const [width, height] = scaledSize(region.width, region.height, wanted);
+    return { blob: await encode(canvasOf(pixels), region, width, height), sourceWidth, sourceHeight, width, height, unchanged: false };
   }
   let bitmap: ImageBitmap;
   try {
@@ -162,7 +168,7 @@ function canvasOf(pixels: Pixels): HTMLCanvasElement {
 }
 
 /** `region` of `source`, scaled to width × height on white (the service flattens transparency on white), as JPEG. */
-async function encode(source: CanvasImageSource, region: { x: number; y: number; width: number; height: number }, width: number, height: number): Promise<Blob> {
+async function encode(source: CanvasImageSource, region: { x: number; y: number; width: number; height: number }, width: number, height: number, quality = UPLOAD_QUALITY): Promise<Blob> {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -173,7 +179,7 @@ async function encode(source: CanvasImageSource, region: { x: number; y: number;
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
   context.drawImage(source, region.x, region.y, region.width, region.height, 0, 0, width, height);
-  const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, 'image/jpeg', UPLOAD_QUALITY); });
+  const blob = await new Promise<Blob | null>((done) => { canvas.toBlob(done, 'image/jpeg', quality); });
   if (!blob) throw new Error('This browser could not encode the photo.');
   return blob;
 }
