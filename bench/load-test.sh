@@ -55,7 +55,11 @@ run concurrent 2 "$clients" -d"$duration"
 echo "== memory: RSS before $requests requests: $(rss)"
 ( while sleep 5; do echo "   during: $(rss)"; done ) &
 sampler=$!
-LOAD_LIMIT=$requests run memory 1 "$clients" -d600s
+# wrk's main thread sleeps for the whole -d even after every thread stopped at LOAD_LIMIT, so the run is given about
+# the time the requests take at the rate just measured (with room to spare), not a fixed ten minutes.
+rate=$(awk '/Requests\/sec/{print $2}' "$work/concurrent.txt")
+memory_seconds=$(awk -v n="$requests" -v r="${rate:-0}" 'BEGIN { s = (r > 0) ? int(n / r * 1.5) + 10 : 600; print (s > 600) ? 600 : s }')
+LOAD_LIMIT=$requests run memory 1 "$clients" -d"${memory_seconds}s"
 kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
 echo "== memory: RSS after $requests requests: $(rss)"
 if grep -qiE "fail|exception" "$work/api.log"; then echo "== the API logged problems:"; grep -iE "fail|exception" "$work/api.log" | head; errors=1; fi
