@@ -35,7 +35,7 @@ builder.Services.AddSingleton<ServedModel>();
 builder.Services.AddSingleton<IImageFetcher>(services => new SafeImageFetcher(
     services.GetRequiredService<IOptions<ImageSearchOptions>>().Value.Fetching,
     services.GetRequiredService<ILogger<SafeImageFetcher>>()));
-builder.Services.AddHostedService<SearchStateLoader>();
+builder.Services.AddSearchStore(builder.Configuration);
 builder.Services.AddImageSearchOperations();
 builder.Services.AddImageSearchTelemetry(builder.Configuration);
 

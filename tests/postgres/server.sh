@@ -4,6 +4,8 @@
 #   tests/postgres/server.sh rootfs   build (or reuse) the root filesystem and print its path
 #   tests/postgres/server.sh start    start a server; prints its connection string on stdout
 #   tests/postgres/server.sh stop     stop the server started by "start" (by its PID) and delete its data
+#   tests/postgres/server.sh halt     stop the server but keep its data (an outage, for tests)
+#   tests/postgres/server.sh resume   start the halted server again on the same data and port
 #   tests/postgres/server.sh status   exit 0 when it is running
 #
 # Debian 12 has no pgvector, so the server runs from a Debian 13 (trixie) root filesystem made with mmdebstrap from
@@ -57,6 +59,14 @@ start() {
   chroot "$dir" mkdir -p /run/postgresql; chroot "$dir" chown postgres:postgres /run/postgresql
   chroot --userspec=postgres:postgres "$dir" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$state/initdb.log" 2>&1 \
     || { cat "$state/initdb.log" >&2; exit 1; }
+  launch
+  chroot "$dir" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE imagesearch" >/dev/null
+  connection
+}
+
+launch() { # starts the server on the recorded root filesystem, data directory and port; waits until it answers
+  local dir data bin=/usr/lib/postgresql/17/bin
+  dir=$(cat "$state/rootfs"); data=$(cat "$state/data"); port=$(cat "$state/port")
   # Loopback only; no Unix socket outside the chroot; settings sized for tests and benchmarks on a small machine.
   chroot --userspec=postgres:postgres "$dir" "$bin/postgres" -D "$data" -h 127.0.0.1 -p "$port" -k /run/postgresql \
     -c shared_buffers=256MB -c maintenance_work_mem=1GB -c max_parallel_maintenance_workers=1 -c fsync=off \
@@ -73,10 +83,7 @@ start() {
   ) >/dev/null 2>&1 &
   echo $! >"$state/watchdog"
   for _ in $(seq 1 100); do
-    if chroot "$dir" "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
-      chroot "$dir" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE imagesearch" >/dev/null
-      connection; return
-    fi
+    if chroot "$dir" "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then return; fi
     running || { cat "$state/server.log" >&2; echo "server.sh: the server exited" >&2; exit 1; }
     sleep 0.2
   done
@@ -85,26 +92,34 @@ start() {
 
 connection() { echo "Host=127.0.0.1;Port=$(cat "$state/port");Username=postgres;Database=imagesearch"; }
 
-stop() {
-  local p dir data
+halt() { # stops the server process (fast shutdown), keeping its data
+  local p
   if running; then
     p=$(pid_of)
     kill -INT "$p" # fast shutdown: roll back open transactions, then exit
     for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; fi
   fi
+  if [[ -f $state/watchdog ]]; then kill "$(cat "$state/watchdog")" 2>/dev/null || true; fi
+  rm -f "$state/pid" "$state/watchdog"
+}
+
+stop() {
+  local dir data
+  halt
   if [[ -f $state/rootfs && -f $state/data ]]; then
     dir=$(cat "$state/rootfs"); data=$(cat "$state/data")
     [[ $data == /tmp/pgdata.* ]] && rm -rf "${dir:?}$data"
   fi
-  if [[ -f $state/watchdog ]]; then kill "$(cat "$state/watchdog")" 2>/dev/null || true; fi
-  rm -f "$state/pid" "$state/data" "$state/watchdog"
+  rm -f "$state/data"
 }
 
 case "${1:-}" in
   rootfs) rootfs ;;
   start) start ;;
   stop) stop ;;
+  halt) halt ;;
+  resume) if running; then connection; else [[ -f $state/data ]] || { echo "server.sh: nothing to resume" >&2; exit 1; }; launch; connection; fi ;;
   status) running ;;
   *) echo "usage: $0 rootfs|start|stop|status" >&2; exit 2 ;;
 esac
