@@ -53,7 +53,7 @@ public static class IndexPublisher
         }
 
         var schema = store.Schema;
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var connection = await store.OpenCheckedConnectionAsync(ct);
         await Execute(connection, PostgresSchema.Create(schema), ct, timeout: 0);
         await connection.ReloadTypesAsync(ct); // the vector type may have just been created
 
@@ -137,7 +137,7 @@ public static class IndexPublisher
     public static async Task SwitchAsync(PostgresVectorStore store, long version, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var connection = await store.OpenCheckedConnectionAsync(ct);
         await SwitchAsync(connection, store.Schema, version, ct);
     }
 
@@ -145,7 +145,7 @@ public static class IndexPublisher
     public static async Task<IReadOnlyList<long>> DropRetiredAsync(PostgresVectorStore store, TimeSpan gracePeriod, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var connection = await store.OpenCheckedConnectionAsync(ct);
         await Execute(connection, PostgresSchema.Create(store.Schema), ct);
         return await DropRetiredAsync(connection, store.Schema, gracePeriod, ct);
     }

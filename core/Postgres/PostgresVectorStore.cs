@@ -105,6 +105,38 @@ public sealed class PostgresVectorStore : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An open connection that has just answered a query (a pooled one left dead by a server restart is replaced,
+    /// with the retries of <see cref="RunAsync{T}"/>), for work that needs one connection throughout, such as a publish.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenCheckedConnectionAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async token =>
+                {
+                    var connection = await DataSource.OpenConnectionAsync(token);
+                    try
+                    {
+                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                        await ping.ExecuteScalarAsync(token);
+                        return connection;
+                    }
+                    catch
+                    {
+                        await connection.DisposeAsync();
+                        throw;
+                    }
+                },
+                ct);
+        }
+        catch (Exception e) when (IsUnavailable(e) && !ct.IsCancellationRequested)
+        {
+            throw Unavailable(e);
+        }
+    }
+
     /// <summary>The version every replica should serve now; null when nothing was published yet.</summary>
     public Task<long?> CurrentVersionAsync(CancellationToken ct) => RunAsync(
         async (connection, token) =>

@@ -34,7 +34,7 @@ rootfs() { # prints the cached root filesystem's path, building it first when mi
   key=$(printf '%s\n' "trixie" "$packages" "minbase" "$m" "$(uname -m)" | sha256sum | cut -c1-16)
   dir="$cache/rootfs-$key"
   if [[ ! -x $dir/usr/lib/postgresql/17/bin/postgres ]]; then
-    command -v mmdebstrap >/dev/null || { apt-get install -y -qq mmdebstrap >&2; }
+    command -v mmdebstrap >/dev/null || { apt-get install -y -qq mmdebstrap >&2 || { apt-get update -qq && apt-get install -y -qq mmdebstrap; } >&2; }
     rm -rf "$dir" "$dir.tmp"; mkdir -p "$cache"
     echo "server.sh: building the PostgreSQL 17 + pgvector root filesystem from $m (a few minutes, once)" >&2
     mmdebstrap --quiet --variant=minbase --include="$packages" trixie "$dir.tmp" "$m" >&2
