@@ -12,10 +12,9 @@ namespace ImageSearch.Core.Postgres;
 /// </summary>
 /// <param name="Ids">The product of each vector row.</param>
 /// <param name="CopyRow">Copies row <c>r</c>'s searched vector (<paramref name="Dimension"/> components).</param>
-public sealed record PublishSource(ProductCatalog Catalog, IndexMetadata Metadata, IReadOnlyList<string> Ids, int Dimension, Action<int, Span<float>> CopyRow) : IDisposable
+/// <param name="Storage">What backs <paramref name="CopyRow"/> (a mapped index.bin), disposed with this.</param>
+public sealed record PublishSource(ProductCatalog Catalog, IndexMetadata Metadata, IReadOnlyList<string> Ids, int Dimension, Action<int, Span<float>> CopyRow, IDisposable? Storage = null) : IDisposable
 {
-    private BinaryIndexFile? _storage;
-
     /// <summary>
     /// Reads a built index and its catalog, checked as the service checks them: index.bin when it belongs to the
     /// build (its stored vectors are already in the searched space), else index.csv through its metric head.
@@ -34,7 +33,7 @@ public sealed record PublishSource(ProductCatalog Catalog, IndexMetadata Metadat
         if (binary is not null)
         {
             var rows = binary.VectorRows;
-            return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, rows.CopyRow) { _storage = binary };
+            return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, rows.CopyRow, binary);
         }
 
         var index = IndexFile.Load(indexPath);
@@ -43,5 +42,5 @@ public sealed record PublishSource(ProductCatalog Catalog, IndexMetadata Metadat
         return new PublishSource(catalog, metadata, index.Vectors.Ids, dimension, (row, destination) => vectors.AsSpan(row * dimension, dimension).CopyTo(destination));
     }
 
-    public void Dispose() => _storage?.Dispose();
+    public void Dispose() => Storage?.Dispose();
 }
