@@ -14,10 +14,11 @@ namespace ImageSearch.Bench;
 /// (prepared once under artifacts/large-catalog), then the same catalog published to PostgreSQL as a version (binary
 /// COPY, keys, HNSW build) and searched through the service's PostgreSQL snapshot: p50/p99 latency of one query at a
 /// time and recall@10 against exact float32 search, unfiltered and with the 1-in-17 category filter, for each
-/// <c>hnsw.ef_search</c>.
+/// <c>hnsw.ef_search</c>. <c>--reuse</c> searches the version an earlier run published instead of publishing again
+/// (its keys and HNSW times are then reported together).
 /// <code>
 /// export IMAGESEARCH_BENCH_POSTGRES="$(tests/postgres/server.sh start)"
-/// dotnet run --project bench -c Release -- postgres-catalog [--sizes 100000] [--kinds real] [--ef-search 40,100,200] [--hnsw-m 16] [--hnsw-ef-construction 64]
+/// dotnet run --project bench -c Release -- postgres-catalog [--sizes 100000] [--kinds real] [--ef-search 40,100,200] [--hnsw-m 16] [--hnsw-ef-construction 64] [--reuse]
 /// tests/postgres/server.sh stop
 /// </code>
 /// </summary>
@@ -63,11 +64,19 @@ public static class PostgresCatalogBenchmark
             var schema = "bench_" + size.ToString(CultureInfo.InvariantCulture);
             PublishResult result;
             using (var store = new PostgresVectorStore(new PostgresStoreOptions { ConnectionString = connection, Schema = schema, CommandTimeout = TimeSpan.FromHours(2) }))
-            using (var source = Source(folder))
             {
-                var publishing = Stopwatch.StartNew();
-                result = IndexPublisher.PublishAsync(store, source, publish, new Progress(), CancellationToken.None).GetAwaiter().GetResult();
-                Console.Error.WriteLine($"published {size:N0} in {publishing.Elapsed.TotalSeconds:F0} s");
+                if (args.Contains("--reuse") && Published(store, size) is { } earlier)
+                {
+                    // The version a previous run published (its timings as that run recorded them).
+                    result = earlier;
+                }
+                else
+                {
+                    using var source = Source(folder);
+                    var publishing = Stopwatch.StartNew();
+                    result = IndexPublisher.PublishAsync(store, source, publish, new Progress(), CancellationToken.None).GetAwaiter().GetResult();
+                    Console.Error.WriteLine($"published {size:N0} in {publishing.Elapsed.TotalSeconds:F0} s");
+                }
             }
 
             foreach (var ef in efSearch)
@@ -93,6 +102,17 @@ public static class PostgresCatalogBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>The current version of <paramref name="store"/> when it holds <paramref name="size"/> products, with the timings its publish recorded.</summary>
+    private static PublishResult? Published(PostgresVectorStore store, int size)
+    {
+        using var command = store.DataSource.CreateCommand(
+            $"SELECT v.version, v.load_seconds, v.index_seconds FROM {store.Schema}.versions v JOIN {store.Schema}.current_version c USING (version) WHERE v.row_count = {size.ToString(CultureInfo.InvariantCulture)}");
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new PublishResult(reader.GetInt64(0), size, size, TimeSpan.FromSeconds(reader.GetDouble(1)), TimeSpan.Zero, TimeSpan.FromSeconds(reader.GetDouble(2)), TimeSpan.Zero, [])
+            : null;
     }
 
     /// <summary>The prepared catalog, its metadata and index.bin's exact vectors, as <c>build-index publish</c> reads a build.</summary>

@@ -126,7 +126,17 @@ public sealed class PostgresVectorIndex : IFilteredVectorIndex
         var vector = new Vector(query.ToArray());
         return _store.Run(connection =>
         {
-            using var command = new NpgsqlCommand { Connection = connection };
+            // The graph search runs in a transaction whose planner may not scan the table instead: with a larger
+            // ef_search pgvector's cost estimate can exceed a sequential scan's, and the planner would then rank every
+            // row exactly (a second instead of milliseconds at 100,000 products).
+            using var transaction = exact ? null : connection.BeginTransaction();
+            if (transaction is not null)
+            {
+                using var planner = new NpgsqlCommand("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off", connection, transaction);
+                planner.ExecuteNonQuery();
+            }
+
+            using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
             var where = Where(filter, excludedRow, command);
             command.Parameters.Add(new NpgsqlParameter<Vector> { ParameterName = "query", TypedValue = vector });
             var limit = k == int.MaxValue ? string.Empty : " LIMIT @k";
@@ -148,6 +158,7 @@ public sealed class PostgresVectorIndex : IFilteredVectorIndex
                 }
             }
 
+            transaction?.Commit();
             hits.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
             return hits;
         });
