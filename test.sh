@@ -8,6 +8,15 @@ results=artifacts/test-results
 rm -rf "$results"
 dotnet build ImageSearch.sln -c Release -nologo -clp:ErrorsOnly
 
+# PostgreSQL + pgvector for the PostgreSQL store's tests, on loopback, stopped by its PID however the run ends. If it
+# cannot start, those tests fail (saying so); they never skip.
+if IMAGESEARCH_TEST_POSTGRES=$(tests/postgres/server.sh start); then
+  export IMAGESEARCH_TEST_POSTGRES
+  trap 'tests/postgres/server.sh stop' EXIT
+else
+  echo "test.sh: the PostgreSQL test server did not start (tests/postgres/server.sh); its tests will fail" >&2
+fi
+
 status=0
 dotnet test tests/ImageSearch.Tests.csproj -c Release --no-build -nologo \
   --logger "trx;LogFileName=dotnet.trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?

@@ -41,6 +41,12 @@ public sealed class ImageSearchOptions
 
     public ImageFetcherOptions Fetching { get; set; } = new();
 
+    /// <summary>Where the vectors live: Embedded (the index files, mapped by every replica; the default) or Postgres (a shared PostgreSQL + pgvector).</summary>
+    public SearchStoreKind Store { get; set; } = SearchStoreKind.Embedded;
+
+    /// <summary>The PostgreSQL store's connection and search settings (used with <see cref="Store"/> = Postgres).</summary>
+    public Core.Postgres.PostgresStoreOptions Postgres { get; set; } = new();
+
     public ReloadOptions Reload { get; set; } = new();
 
     public ConcurrencyOptions Concurrency { get; set; } = new();

@@ -102,7 +102,7 @@ public static class LargeCatalogBenchmark
         return 0;
     }
 
-    private static (double P50, double P99, double Recall) Run(CatalogSearchService service, float[][] queries, int[][] truth, SearchRequest request)
+    internal static (double P50, double P99, double Recall) Run(CatalogSearchService service, float[][] queries, int[][] truth, SearchRequest request)
     {
         var times = new double[queries.Length];
         var found = 0;
@@ -180,7 +180,7 @@ public static class LargeCatalogBenchmark
         Console.Error.WriteLine($"prepared {kind}-{size} in {stopwatch.Elapsed.TotalSeconds:F0} s");
     }
 
-    private static (float[][] Queries, int[][] Truth, int[][] Filtered) ReadTruth(string folder)
+    internal static (float[][] Queries, int[][] Truth, int[][] Filtered) ReadTruth(string folder)
     {
         using var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, "truth.bin")));
         var count = reader.ReadInt32();

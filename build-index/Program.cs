@@ -10,6 +10,7 @@ var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the m
     EvaluateCommand.Create(),
     ExperimentCommand.Create(),
     SampleCatalogCommand.Create(),
+    PublishCommand.Create(),
 };
 
 var parse = root.Parse(args);

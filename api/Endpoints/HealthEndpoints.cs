@@ -1,6 +1,7 @@
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ImageSearch.Api.Endpoints;
 
@@ -25,7 +26,19 @@ public static class HealthEndpoints
 
     /// <summary>Readiness: the model and the index are loaded.</summary>
     /// <param name="state">The loaded model and index.</param>
-    internal static JsonHttpResult<HealthResponse> Ready(SearchState state) => TypedResults.Json(
-        new HealthResponse(state.IsReady ? "ready" : "not ready", state.ModelLoaded, state.IndexLoaded),
-        statusCode: state.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    /// <param name="stores">The vector database, when the service searches one (it must answer too).</param>
+    /// <param name="ct">The request's cancellation.</param>
+    internal static async Task<JsonHttpResult<HealthResponse>> Ready(SearchState state, [FromServices] IEnumerable<IStoreHealth> stores, CancellationToken ct)
+    {
+        bool? reachable = null;
+        foreach (var store in stores)
+        {
+            reachable = (reachable ?? true) && await store.IsReachableAsync(ct);
+        }
+
+        var ready = state.IsReady && reachable is not false;
+        return TypedResults.Json(
+            new HealthResponse(ready ? "ready" : "not ready", state.ModelLoaded, state.IndexLoaded, reachable),
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
 }

@@ -45,6 +45,7 @@ public static class StatsEndpoints
             {
                 IndexStorage.BinaryCompact => "binary-compact",
                 IndexStorage.BinaryExact => "binary-exact",
+                IndexStorage.Postgres => "postgres",
                 _ => "csv",
             },
             state.Embedder.ExecutionProvider.ToString().ToLowerInvariant(),

@@ -17,7 +17,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var (status, title, detail) = Describe(exception);
-        if (status >= 500 && exception is not (ImageFetchException or ApiProblemException))
+        if (status >= 500 && exception is not (ImageFetchException or ApiProblemException or Core.Postgres.VectorStoreUnavailableException))
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, LogText.Path(httpContext.Request));
         }
@@ -36,6 +36,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         if (exception is ApiProblemException { RetryAfter: { } retryAfter })
         {
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        }
+        else if (exception is Core.Postgres.VectorStoreUnavailableException)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(TimeSpan.FromSeconds(5));
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -63,6 +67,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request too large",
             "The request body is larger than the service accepts."),
         BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+        Core.Postgres.VectorStoreUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "The vector database is unavailable", e.Message),
         IndexFormatException => (StatusCodes.Status503ServiceUnavailable, "The search index is damaged",
             "A stored vector failed its checksum during the search; the service's log names the row. Rebuild or redeploy the index."),
         _ => (StatusCodes.Status500InternalServerError, "Internal server error", "The service failed to handle the request; the error was logged."),

@@ -11,9 +11,17 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         RequireFile(failures, "ModelPath", options.ModelPath, "the prepared feature model; run ./setup.sh or 'build-index prepare-model'");
-        RequireFile(failures, "CatalogPath", options.CatalogPath, "the product catalog");
-        RequireFile(failures, "IndexPath", options.IndexPath, "the index; build it with 'build-index build'");
-        if (!string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Indexing.IndexMetadata.PathFor(options.IndexPath)))
+        if (options.Store == SearchStoreKind.Postgres)
+        {
+            failures.AddRange(options.Postgres.Problems());
+        }
+        else
+        {
+            RequireFile(failures, "CatalogPath", options.CatalogPath, "the product catalog");
+            RequireFile(failures, "IndexPath", options.IndexPath, "the index; build it with 'build-index build'");
+        }
+
+        if (options.Store == SearchStoreKind.Embedded && !string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Indexing.IndexMetadata.PathFor(options.IndexPath)))
         {
             failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Indexing.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
         }

@@ -44,7 +44,7 @@ public static class ImageSearchServices
         services.AddSingleton<IImageFetcher>(provider => new SafeImageFetcher(
             provider.GetRequiredService<IOptions<ImageSearchOptions>>().Value.Fetching,
             provider.GetRequiredService<ILogger<SafeImageFetcher>>()));
-        services.AddHostedService<SearchStateLoader>();
+        services.AddSearchStore(builder.Configuration);
         services.AddImageSearchOperations();
         services.AddImageSearchTelemetry(builder.Configuration);
         services.AddImageSearchProblemDetails();

@@ -31,7 +31,7 @@ public sealed class IndexReloader(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Reload.Enabled)
+        if (!settings.Reload.Enabled || settings.Store != SearchStoreKind.Embedded)
         {
             return Task.CompletedTask;
         }

@@ -198,8 +198,10 @@ public sealed class CatalogSearchService : IDisposable
 
         var filter = request.Filter ?? ProductFilter.None;
         var exclude = request.ExcludeId is { } id && _rowOfId.TryGetValue(id, out var excluded) ? excluded : -1;
-        var include = _rowAttributes.Predicate(filter, exclude);
-        var hits = Vectors.Search(Projection is { } head && query.Length == head.InputDimension ? head.Apply(query) : query, request.TopK, include);
+        var searched = Projection is { } head && query.Length == head.InputDimension ? head.Apply(query) : query;
+        var hits = Vectors is IFilteredVectorIndex filtered
+            ? filtered.Search(searched, request.TopK, filter, exclude)
+            : Vectors.Search(searched, request.TopK, _rowAttributes.Predicate(filter, exclude));
         var matches = new List<ProductMatch>(hits.Count);
         foreach (var hit in hits)
         {

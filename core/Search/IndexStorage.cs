@@ -11,4 +11,7 @@ public enum IndexStorage
 
     /// <summary>index.bin mapped; compact codes scanned, candidates rescored exactly from the file.</summary>
     BinaryCompact,
+
+    /// <summary>A published version in PostgreSQL: searched there by its HNSW index (pgvector).</summary>
+    Postgres,
 }

@@ -105,7 +105,8 @@ public sealed partial class DeploymentFilesTests
         Assert.That(expected.Values, Is.EqualTo(new[] { defaults.CatalogPath, defaults.IndexPath, defaults.ModelPath }));
         Assert.That(DeploymentFiles.Text("run.sh"), Does.Contain($"--catalog {expected["ImageSearch__CatalogPath"]} --out {expected["ImageSearch__IndexPath"]}"));
 
-        var environments = Services().Where(s => s.Key != "web").Select(s => Environment(s.Value!))
+        // Every service running the API image (not the page's nginx, nor the postgres profile's database).
+        var environments = Services().Where(s => ((string?)s.Value!["image"])?.StartsWith("imagesearch-api", StringComparison.Ordinal) == true).Select(s => Environment(s.Value!))
             .Concat(RenderServices().Where(s => (string?)s["runtime"] == "docker").Select(RenderEnvironment));
         foreach (var variables in environments)
         {
