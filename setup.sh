@@ -96,10 +96,10 @@ if [[ ! -f data/products.csv ]]; then
     chmod -R u+w data/products.csv data/images   # the mirror may be read-only; the copy is the owner's to edit
   else
     # No mirror: the CC0 dataset at its pinned commit (its archive is kept in .cache/); the photos the manifest
-    # pins are checked one by one and products.csv is derived from them (build-index sample-catalog, data/README.md).
+    # pins are checked one by one and products.csv is derived from them (tools/sample-catalog, data/README.md).
     [[ -n $MIRROR ]] && say "$MIRROR/datasets/clothing/products.csv not found"
     say "making the sample catalog from the upstream clothing dataset (${IMAGESEARCH_CLOTHING_URL:-its pinned GitHub archive})"
-    dotnet run --project build-index -c Release -- sample-catalog ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
+    dotnet run --project tools/sample-catalog -c Release -- ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
       || die "could not make the sample catalog (see above). Set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own catalog in data/products.csv"
   fi
 fi

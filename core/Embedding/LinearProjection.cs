@@ -167,8 +167,4 @@ public sealed record ProjectionTraining(
     /// <summary>How those views were made, in words; null: none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Augmentation { get; init; }
-
-    /// <summary>Heads trained and merged into this projection (an ensemble); null: one.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? Members { get; init; }
 }

@@ -61,13 +61,4 @@ public sealed record MetricHeadOptions
     public int MaxValidationRows { get; init; } = 1_000;
 
     public int Seed { get; init; } = 8;
-
-    /// <summary>
-    /// Heads trained and merged into one (an ensemble): each samples its steps from its own seed, all hold back the
-    /// same rows. One head's result moves with its seed; the merged head moves less.
-    /// </summary>
-    public int Members { get; init; } = 1;
-
-    /// <summary>The merged head's output dimension (the principal axes of the members' stacked outputs); null: <see cref="Dimension"/>.</summary>
-    public int? MergedDimension { get; init; }
 }

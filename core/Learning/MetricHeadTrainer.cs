@@ -66,16 +66,6 @@ public static class MetricHeadTrainer
             throw new ArgumentException($"A metric head makes fewer dimensions than the {inputs} it takes; {options.Dimension} is not.", nameof(options));
         }
 
-        if (options.Members < 1)
-        {
-            throw new ArgumentException($"An ensemble has at least one member; {options.Members} is not.", nameof(options));
-        }
-
-        if (options.MergedDimension is { } merged && (merged < 1 || merged > options.Members * options.Dimension || merged >= inputs))
-        {
-            throw new ArgumentException($"A merged head keeps 1 to {Math.Min(options.Members * options.Dimension, inputs - 1)} dimensions ({options.Members} members of {options.Dimension}, fewer than the {inputs} it takes); {merged} is not.", nameof(options));
-        }
-
         var random = new Random(options.Seed);
         var validation = ChooseValidation(set, options.ValidationShare, random);
 
@@ -108,21 +98,8 @@ public static class MetricHeadTrainer
         var before = validationAnchors.Length > 0 ? ValidationMap(x, inputs, w0, d, candidates, validationAnchors, set.Labels) : double.NaN;
         var problem = new Problem(x, inputs, d, w0, anchors, candidates, validationAnchors, set.Labels, options);
 
-        // Member 0 goes on with the random that chose the validation rows, so one member trains exactly as before;
-        // the others sample their steps from their own seeds. All share the held-back rows, so the calibration fitted
-        // on them stays clean for the merged head.
-        var members = new List<Member>();
-        for (var k = 0; k < options.Members; k++)
-        {
-            members.Add(TrainMember(problem, k == 0 ? random : new Random(HashCode.Combine(options.Seed, k)), before, logger, cancellationToken));
-        }
-
-        var (weights, outputs) = members.Count == 1
-            ? (members[0].Weights, d)
-            : Merge(members, Gather(x, train, inputs), train.Length, inputs, d, options.MergedDimension ?? d);
-        var after = members.Count == 1 || validationAnchors.Length == 0
-            ? members[0].Map
-            : ValidationMap(x, inputs, weights, outputs, candidates, validationAnchors, set.Labels);
+        // Training goes on with the random that chose the validation rows.
+        var head = TrainHead(problem, random, before, logger, cancellationToken);
 
         var training = new ProjectionTraining(
             Describe(options),
@@ -130,25 +107,24 @@ public static class MetricHeadTrainer
             candidates.Length,
             train.Count(i => !set.IsCatalog[i] && !set.IsView(i)),
             validationAnchors.Length,
-            members.Sum(m => m.Epochs),
-            members[0].BestEpoch,
+            head.Epochs,
+            head.BestEpoch,
             Math.Round(before, 4),
-            Math.Round(after, 4),
+            Math.Round(head.Map, 4),
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2))
         {
             AugmentedViews = set.ViewOf is null ? null : train.Count(set.IsView),
-            Members = members.Count > 1 ? members.Count : null,
         };
-        return new TrainedMetricHead(LinearProjection.Create(mean, weights, outputs, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
+        return new TrainedMetricHead(LinearProjection.Create(mean, head.Weights, d, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
     }
 
-    /// <summary>What every member of an ensemble trains on: centred inputs, the start W₀, and the rows' roles.</summary>
+    /// <summary>What the head trains on: centred inputs, the start W₀, and the rows' roles.</summary>
     private sealed record Problem(float[] X, int Inputs, int D, float[] W0, int[] Anchors, int[] Candidates, int[] ValidationAnchors, IReadOnlyList<int> Labels, MetricHeadOptions Options);
 
-    /// <summary>One trained W: the best epoch's weights (by validation mAP), that mAP, and the epochs run.</summary>
-    private sealed record Member(float[] Weights, double Map, int BestEpoch, int Epochs);
+    /// <summary>The trained W: the best epoch's weights (by validation mAP), that mAP, and the epochs run.</summary>
+    private sealed record Head(float[] Weights, double Map, int BestEpoch, int Epochs);
 
-    private static Member TrainMember(Problem p, Random random, double before, ILogger logger, CancellationToken cancellationToken)
+    private static Head TrainHead(Problem p, Random random, double before, ILogger logger, CancellationToken cancellationToken)
     {
         var (x, inputs, d, w0, options) = (p.X, p.Inputs, p.D, p.W0, p.Options);
         var w = (float[])w0.Clone();
@@ -203,31 +179,7 @@ public static class MetricHeadTrainer
             }
         }
 
-        return new Member(best.Weights, best.Map, best.Epoch, epoch);
-    }
-
-    /// <summary>
-    /// Merges an ensemble into one linear projection: each member's W scaled so its outputs on the training rows have a
-    /// mean norm of 1 (every member weighs the same), stacked, then projected onto the top <paramref name="outputs"/>
-    /// principal axes of the stacked outputs. With outputs = members × d that is a rotation of the stack, so cosines
-    /// are those of the concatenated outputs; fewer keeps the search as cheap as one member's.
-    /// </summary>
-    private static (float[] Weights, int Outputs) Merge(List<Member> members, float[] trainRows, int count, int inputs, int d, int outputs)
-    {
-        var stacked = new float[members.Count * d * inputs];
-        for (var k = 0; k < members.Count; k++)
-        {
-            var norm = MeanNorm(trainRows, count, members[k].Weights, d, inputs);
-            TensorPrimitives.Divide(members[k].Weights, norm > 0 ? norm : 1, stacked.AsSpan(k * d * inputs, d * inputs));
-        }
-
-        var total = members.Count * d;
-        var u = new float[count * total];
-        DenseMath.MultiplyTransposed(trainRows, count, stacked, total, inputs, u);
-        var axes = PrincipalAxes.Of(u, total, outputs).Axes;
-        var merged = new float[outputs * inputs];
-        DenseMath.Multiply(axes, outputs, total, stacked, inputs, merged);
-        return (merged, outputs);
+        return new Head(best.Weights, best.Map, best.Epoch, epoch);
     }
 
     /// <summary>The loss and optimiser settings in words, as stored with a trained head (<see cref="ProjectionTraining.Loss"/>).</summary>
@@ -238,7 +190,7 @@ public static class MetricHeadTrainer
             ? string.Create(CultureInfo.InvariantCulture, $"softmax (supervised contrastive) over catalog items, temperature {options.Temperature}")
             : string.Create(CultureInfo.InvariantCulture, $"batch-hard triplet, margin {options.Margin}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{loss}; d {options.Dimension}, Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage}), at most {options.MaxEpochs} epochs, patience {options.Patience}, validation share {options.ValidationShare}, seed {options.Seed}{(options.Members > 1 ? $"; {options.Members} members merged to d {options.MergedDimension ?? options.Dimension}" : "")}");
+            $"{loss}; d {options.Dimension}, Adam lr {options.LearningRate}, regularisation {options.Regularization} toward PCA (init shrinkage {options.InitShrinkage}), at most {options.MaxEpochs} epochs, patience {options.Patience}, validation share {options.ValidationShare}, seed {options.Seed}");
     }
 
     /// <summary>

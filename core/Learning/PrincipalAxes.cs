@@ -10,7 +10,7 @@ namespace ImageSearch.Core.Learning;
 /// matrix instead of the d×d covariance (the same axes, far cheaper); axes beyond the data's rank are completed with
 /// orthonormal directions of variance 0.
 /// </summary>
-internal sealed record PrincipalAxes(float[] Mean, float[] Axes, double[] Variances, double MeanVariance)
+public sealed record PrincipalAxes(float[] Mean, float[] Axes, double[] Variances, double MeanVariance)
 {
     public static PrincipalAxes Of(float[] rows, int dimension, int k)
     {

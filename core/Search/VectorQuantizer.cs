@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Learning;
 
 namespace ImageSearch.Core.Search;
 
@@ -71,8 +71,8 @@ public sealed class VectorQuantizer
             vectors.Slice(row * dimension, dimension).CopyTo(sample.AsSpan(i * dimension, dimension));
         }
 
-        var pca = VectorPostprocessor.ComputePca(sample, dimension);
-        var axes = Array.ConvertAll(pca.Eigenvectors, v => (float)v);
+        var pca = PrincipalAxes.Of(sample, dimension, dimension);
+        var axes = pca.Axes;
         var unscaled = new VectorQuantizer((float[])pca.Mean.Clone(), axes, Enumerable.Repeat(1f, dimension).ToArray());
 
         // One code step per axis: the sample's largest magnitude on that axis maps to 127.
