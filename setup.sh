@@ -73,7 +73,7 @@ fetch models/synset.txt "$LABELS_URL" models/synset.txt "$LABELS_SHA256"
 
 # 3. The feature model: the released classifier cut at its pooled 1280-d activation, by our own tool.
 #    Redone when the released model or the preparation code changes.
-prep_key="$MODEL_SHA256 $(cat core/Inference/ModelPreparation/*.cs | sha256sum | cut -d' ' -f1)"
+prep_key="$MODEL_SHA256 $(cat core/Build/ModelPreparation/*.cs | sha256sum | cut -d' ' -f1)"
 if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MODEL.stamp") != "$prep_key" ]]; then
   say "preparing $PREPARED_MODEL"
   dotnet run --project build-index -c Release -- prepare-model --in "models/$MODEL_FILE" --out "$PREPARED_MODEL"

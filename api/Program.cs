@@ -7,7 +7,7 @@ using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
 using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Fetching;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Index;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;

@@ -5,14 +5,12 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
 using ImageSearch.Lab.Experiments;
+using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Inference;
 using Microsoft.ML.OnnxRuntime;
-using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageSearch.Lab;
@@ -44,12 +42,12 @@ internal static class ExperimentCommand
         var only = new Option<string?>("--only") { Description = "Only the rows whose name contains this." };
         var headDimension = new Option<int>("--head-dimension") { Description = "The metric head the calibration and extras plans train.", DefaultValueFactory = _ => 256 };
         var headTemperature = new Option<float>("--head-temperature") { DefaultValueFactory = _ => 0.1f };
-        var headRate = new Option<float>("--head-lr") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().LearningRate };
-        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().MaxEpochs };
-        var headRegularization = new Option<float>("--head-reg") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Regularization };
+        var headRate = new Option<float>("--head-lr") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().LearningRate };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().MaxEpochs };
+        var headRegularization = new Option<float>("--head-reg") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().Regularization };
         var headLoss = new Option<string>("--head-loss") { DefaultValueFactory = _ => "softmax" };
-        var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().Seed };
-        var headValidation = new Option<double>("--head-validation-share") { DefaultValueFactory = _ => new Core.Learning.MetricHeadOptions().ValidationShare };
+        var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().Seed };
+        var headValidation = new Option<double>("--head-validation-share") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().ValidationShare };
         var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
         var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques on tuning and held-out queries.")
@@ -74,14 +72,14 @@ internal static class ExperimentCommand
                 var catalogViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : ImageViews.All;
                 var queryViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryViews;
                 var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogViews, queryViews), merged);
-                var head = new Core.Learning.MetricHeadOptions
+                var head = new ImageSearch.Core.Build.Learning.MetricHeadOptions
                 {
                     Dimension = parse.GetValue(headDimension),
                     Temperature = parse.GetValue(headTemperature),
                     LearningRate = parse.GetValue(headRate),
                     MaxEpochs = parse.GetValue(headEpochs),
                     Regularization = parse.GetValue(headRegularization),
-                    Loss = parse.GetValue(headLoss) == "triplet" ? Core.Learning.MetricLoss.Triplet : Core.Learning.MetricLoss.Softmax,
+                    Loss = parse.GetValue(headLoss) == "triplet" ? Core.Build.Learning.MetricLoss.Triplet : Core.Build.Learning.MetricLoss.Softmax,
                     Seed = parse.GetValue(headSeed),
                     ValidationShare = parse.GetValue(headValidation),
                 };

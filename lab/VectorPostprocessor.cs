@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab;
 

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Api.Hosting;
@@ -13,9 +13,9 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
         RequireFile(failures, "ModelPath", options.ModelPath, "the prepared feature model; run ./setup.sh or 'build-index prepare-model'");
         RequireFile(failures, "CatalogPath", options.CatalogPath, "the product catalog");
         RequireFile(failures, "IndexPath", options.IndexPath, "the index; build it with 'build-index build'");
-        if (!string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Indexing.IndexMetadata.PathFor(options.IndexPath)))
+        if (!string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Query.Index.IndexMetadata.PathFor(options.IndexPath)))
         {
-            failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Indexing.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
+            failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Query.Index.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
         }
 
         if (options.MaxUploadBytes is < 1 or > int.MaxValue - (1024 * 1024))

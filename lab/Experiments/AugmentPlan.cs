@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Learning;
 
 namespace ImageSearch.Lab.Experiments;
 

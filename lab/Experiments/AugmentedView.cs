@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Build.Augmentation;
 
 namespace ImageSearch.Lab.Experiments;
 

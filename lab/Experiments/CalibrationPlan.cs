@@ -1,7 +1,8 @@
 using System.Globalization;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Learning;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Build.Calibration;
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Lab.Experiments;
 

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.Lab.Experiments;
 

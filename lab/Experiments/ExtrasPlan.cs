@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Build.Learning;
 
 namespace ImageSearch.Lab.Experiments;
 

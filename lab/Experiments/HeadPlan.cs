@@ -1,8 +1,7 @@
 using System.Globalization;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Lab.Experiments;
 

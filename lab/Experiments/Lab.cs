@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
-using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Build.Evaluation;
 
 namespace ImageSearch.Lab.Experiments;
 

@@ -1,5 +1,5 @@
+using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Evaluation;
 
 namespace ImageSearch.Lab.Experiments;
 

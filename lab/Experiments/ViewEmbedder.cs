@@ -1,5 +1,5 @@
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageSearch.Lab.Experiments;

@@ -1,5 +1,4 @@
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Learning;
 
 namespace ImageSearch.Lab.Experiments;
 

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Learning;
 

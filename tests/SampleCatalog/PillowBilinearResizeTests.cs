@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using ImageSearch.SampleCatalog;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Tests.SampleCatalog;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ImageSearch.SampleCatalog;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Tests.BuildIndex;
 using ImageSearch.Tests.Fetching;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ImageSearch.Core.Imaging;
 using ImageSearch.Core.IO;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.SampleCatalog;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.SampleCatalog;
 
