@@ -70,7 +70,7 @@ public static class PillowBilinearResize
 
     private static byte Clip(int value) => (byte)Math.Clamp(value >> PrecisionBits, 0, 255);
 
-    /// <summary>Pillow's <c>precompute_coeffs</c> + <c>normalize_coeffs_8bpc</c> for one axis.</summary>
+    /// <summary>Pillow's <c>normalize_coeffs_8bpc</c>: the engine's exact resize weights in fixed point, for one axis.</summary>
     private sealed class Coefficients
     {
         private readonly int[] _weights;
@@ -92,47 +92,20 @@ public static class PillowBilinearResize
 
         public static Coefficients Create(int inSize, int outSize)
         {
-            var scale = (double)inSize / outSize;
-            var filterScale = Math.Max(scale, 1.0);
-            var support = 1.0 * filterScale;
-            var taps = (int)Math.Ceiling(support) * 2 + 1;
-            var start = new int[outSize];
-            var count = new int[outSize];
-            var weights = new int[outSize * taps];
-            var k = new double[taps];
-            for (var xx = 0; xx < outSize; xx++)
+            var exact = ResampleWeights.Create(inSize, outSize, 0, outSize);
+            var weights = new int[outSize * exact.Taps];
+            for (var output = 0; output < outSize; output++)
             {
-                var center = (xx + 0.5) * scale;
-                var ss = 1.0 / filterScale;
-                var xmin = Math.Max((int)(center - support + 0.5), 0);
-                var xmax = Math.Min((int)(center + support + 0.5), inSize) - xmin;
-                var ww = 0.0;
-                for (var x = 0; x < xmax; x++)
+                var k = exact.ExactFor(output);
+                for (var x = 0; x < k.Length; x++)
                 {
-                    var w = Triangle((x + xmin - center + 0.5) * ss);
-                    k[x] = w;
-                    ww += w;
+                    weights[output * exact.Taps + x] = k[x] < 0
+                        ? (int)(-0.5 + k[x] * (1 << PrecisionBits))
+                        : (int)(0.5 + k[x] * (1 << PrecisionBits));
                 }
-
-                for (var x = 0; x < xmax; x++)
-                {
-                    var normalised = ww != 0.0 ? k[x] / ww : k[x];
-                    weights[xx * taps + x] = normalised < 0
-                        ? (int)(-0.5 + normalised * (1 << PrecisionBits))
-                        : (int)(0.5 + normalised * (1 << PrecisionBits));
-                }
-
-                start[xx] = xmin;
-                count[xx] = xmax;
             }
 
-            return new Coefficients(start, count, weights, taps);
-        }
-
-        private static double Triangle(double x)
-        {
-            x = Math.Abs(x);
-            return x < 1.0 ? 1.0 - x : 0.0;
+            return new Coefficients(exact.Start, exact.Count, weights, exact.Taps);
         }
     }
 }

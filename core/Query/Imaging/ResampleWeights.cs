@@ -3,14 +3,19 @@ namespace ImageSearch.Core.Query.Imaging;
 /// <summary>
 /// Anti-aliased bilinear (triangle) filter weights for a band of output samples, computed the way Pillow's
 /// <c>ImagingResample</c> does: when shrinking, the filter widens by the scale factor, so every source pixel counts.
+/// The one builder of resize weights: the tensorizer reads them as floats, the sample catalog's 8-bit thumbnails turn
+/// the exact (double) ones into Pillow's fixed point.
 /// </summary>
-internal sealed class ResampleWeights
+public sealed class ResampleWeights
 {
-    private ResampleWeights(int[] start, int[] count, float[] weights, int taps)
+    private readonly double[] _exact;
+
+    private ResampleWeights(int[] start, int[] count, double[] exact, int taps)
     {
         Start = start;
         Count = count;
-        Weights = weights;
+        _exact = exact;
+        Weights = Array.ConvertAll(exact, w => (float)w);
         Taps = taps;
     }
 
@@ -31,6 +36,9 @@ internal sealed class ResampleWeights
 
     public ReadOnlySpan<float> For(int output) => Weights.AsSpan(output * Taps, Count[output]);
 
+    /// <summary>The weights of one output sample in double precision, as Pillow normalises them before rounding.</summary>
+    public ReadOnlySpan<double> ExactFor(int output) => _exact.AsSpan(output * Taps, Count[output]);
+
     /// <summary>Weights of outputs <paramref name="first"/>..first+count-1 of a <paramref name="sourceSize"/> → <paramref name="resizedSize"/> resize.</summary>
     public static ResampleWeights Create(int sourceSize, int resizedSize, int first, int count)
     {
@@ -40,7 +48,7 @@ internal sealed class ResampleWeights
         var taps = (int)Math.Ceiling(support) * 2 + 1;
         var start = new int[count];
         var counts = new int[count];
-        var weights = new float[count * taps];
+        var weights = new double[count * taps];
         for (var i = 0; i < count; i++)
         {
             var center = (first + i + 0.5) * scale;
@@ -56,7 +64,7 @@ internal sealed class ResampleWeights
             counts[i] = max - min;
             for (var x = min; x < max; x++)
             {
-                weights[i * taps + x - min] = sum > 0 ? (float)(Triangle((x - center + 0.5) / filterScale) / sum) : 0f;
+                weights[i * taps + x - min] = sum > 0 ? Triangle((x - center + 0.5) / filterScale) / sum : 0;
             }
         }
 
