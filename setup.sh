@@ -73,7 +73,7 @@ fetch models/synset.txt "$LABELS_URL" models/synset.txt "$LABELS_SHA256"
 
 # 3. The feature model: the released classifier cut at its pooled 1280-d activation, by our own tool.
 #    Redone when the released model or the preparation code changes.
-prep_key="$MODEL_SHA256 $(cat core/Inference/ModelPreparation/*.cs | sha256sum | cut -d' ' -f1)"
+prep_key="$MODEL_SHA256 $(cat core/Build/ModelPreparation/*.cs | sha256sum | cut -d' ' -f1)"
 if [[ ! -f $PREPARED_MODEL || ! -f $PREPARED_MODEL.stamp || $(cat "$PREPARED_MODEL.stamp") != "$prep_key" ]]; then
   say "preparing $PREPARED_MODEL"
   dotnet run --project build-index -c Release -- prepare-model --in "models/$MODEL_FILE" --out "$PREPARED_MODEL"
@@ -96,10 +96,10 @@ if [[ ! -f data/products.csv ]]; then
     chmod -R u+w data/products.csv data/images   # the mirror may be read-only; the copy is the owner's to edit
   else
     # No mirror: the CC0 dataset at its pinned commit (its archive is kept in .cache/); the photos the manifest
-    # pins are checked one by one and products.csv is derived from them (build-index sample-catalog, data/README.md).
+    # pins are checked one by one and products.csv is derived from them (tools/sample-catalog, data/README.md).
     [[ -n $MIRROR ]] && say "$MIRROR/datasets/clothing/products.csv not found"
     say "making the sample catalog from the upstream clothing dataset (${IMAGESEARCH_CLOTHING_URL:-its pinned GitHub archive})"
-    dotnet run --project build-index -c Release -- sample-catalog ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
+    dotnet run --project tools/sample-catalog -c Release -- ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} \
       || die "could not make the sample catalog (see above). Set IMAGESEARCH_MIRROR to a folder laid out like ../shared, or put your own catalog in data/products.csv"
   fi
 fi

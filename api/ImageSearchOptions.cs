@@ -1,9 +1,9 @@
 using ImageSearch.Api.Diagnostics;
-using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Fetching;
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Inference;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Api;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Bench;
 

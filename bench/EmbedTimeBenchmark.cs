@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.Bench;
 

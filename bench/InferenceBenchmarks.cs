@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.Bench;
 

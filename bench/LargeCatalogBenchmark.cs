@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Bench;
 
@@ -84,7 +84,7 @@ public static class LargeCatalogBenchmark
 
         before = Memory.Read();
         stopwatch.Restart();
-        using var service = CatalogSearchService.Load(Path.Combine(folder, "products.csv"), Path.Combine(folder, "index.csv"), Identity, options);
+        using var service = CatalogSnapshot.Load(Path.Combine(folder, "products.csv"), Path.Combine(folder, "index.csv"), Identity, options);
         var serviceLoad = stopwatch.Elapsed.TotalSeconds;
         var (queries, truth, filteredTruth) = ReadTruth(folder);
         var unfiltered = new SearchRequest(K, -1f);
@@ -102,7 +102,7 @@ public static class LargeCatalogBenchmark
         return 0;
     }
 
-    internal static (double P50, double P99, double Recall) Run(CatalogSearchService service, float[][] queries, int[][] truth, SearchRequest request)
+    internal static (double P50, double P99, double Recall) Run(CatalogSnapshot service, float[][] queries, int[][] truth, SearchRequest request)
     {
         var times = new double[queries.Length];
         var found = 0;

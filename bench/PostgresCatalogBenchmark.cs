@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Postgres;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Bench;
 

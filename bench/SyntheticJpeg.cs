@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Bench;
 

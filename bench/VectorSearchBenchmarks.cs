@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Bench;
 

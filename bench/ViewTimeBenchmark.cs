@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Build.Augmentation;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Build.Indexing;
 using Spectre.Console;
 
 namespace ImageSearch.BuildIndex;

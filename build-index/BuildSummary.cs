@@ -1,5 +1,6 @@
 using System.Globalization;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.Query.Index;
 using Spectre.Console;
 
 namespace ImageSearch.BuildIndex;

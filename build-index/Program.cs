@@ -8,8 +8,6 @@ var root = new RootCommand("Builds and checks ImageSearch indexes: prepare the m
     EmbedCommand.Create(),
     BuildCommand.Create(),
     EvaluateCommand.Create(),
-    ExperimentCommand.Create(),
-    SampleCatalogCommand.Create(),
     PublishCommand.Create(),
 };
 

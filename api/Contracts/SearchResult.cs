@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Api.Contracts;
 

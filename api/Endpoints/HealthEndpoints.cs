@@ -1,3 +1,4 @@
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

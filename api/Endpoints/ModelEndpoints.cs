@@ -1,7 +1,7 @@
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
-using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Query.Embedding;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

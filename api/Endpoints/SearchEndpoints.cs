@@ -5,7 +5,7 @@ using ImageSearch.Api.Errors;
 using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
 using ImageSearch.Core.Fetching;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
+using ImageSearch.Core.Query.Index;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ImageSearch.Api.Endpoints;

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Api.Hosting;
@@ -21,9 +21,9 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
             RequireFile(failures, "IndexPath", options.IndexPath, "the index; build it with 'build-index build'");
         }
 
-        if (options.Store == SearchStoreKind.Embedded && !string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Indexing.IndexMetadata.PathFor(options.IndexPath)))
+        if (options.Store == SearchStoreKind.Embedded && !string.IsNullOrWhiteSpace(options.IndexPath) && File.Exists(options.IndexPath) && !File.Exists(Core.Query.Index.IndexMetadata.PathFor(options.IndexPath)))
         {
-            failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Indexing.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
+            failures.Add($"ImageSearch:IndexPath: the index metadata {Path.GetFullPath(Core.Query.Index.IndexMetadata.PathFor(options.IndexPath))} does not exist; rebuild the index with 'build-index build'.");
         }
 
         if (options.MaxUploadBytes is < 1 or > int.MaxValue - (1024 * 1024))

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using ImageSearch.Api.Diagnostics;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Api.Hosting;
@@ -40,7 +40,7 @@ public sealed class IndexReloader(
         _loaded = FileSignature.Of(settings.IndexPath, settings.CatalogPath);
         var index = Path.GetFullPath(settings.IndexPath);
         var catalog = Path.GetFullPath(settings.CatalogPath);
-        string[] names = [Path.GetFileName(index), Path.GetFileName(Core.Indexing.IndexMetadata.PathFor(index)), Path.GetFileName(catalog)];
+        string[] names = [Path.GetFileName(index), Path.GetFileName(Core.Query.Index.IndexMetadata.PathFor(index)), Path.GetFileName(catalog)];
         foreach (var folder in new[] { Path.GetDirectoryName(index)!, Path.GetDirectoryName(catalog)! }.Distinct(StringComparer.Ordinal))
         {
             var watcher = new FileSystemWatcher(folder)
@@ -132,7 +132,7 @@ public sealed class IndexReloader(
         var current = state.Snapshot;
         try
         {
-            var snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity, settings.Index, logger);
+            var snapshot = CatalogSnapshot.Load(settings.CatalogPath, settings.IndexPath, state.Embedder.Identity, settings.Index, logger);
             var previous = state.Publish(snapshot);
             if (previous is not null)
             {
@@ -215,7 +215,7 @@ public sealed class IndexReloader(
     {
         public static FileSignature Of(string indexPath, string catalogPath) => new(string.Join(
             '|',
-            new[] { indexPath, Core.Indexing.IndexMetadata.PathFor(indexPath), catalogPath }.Select(path =>
+            new[] { indexPath, Core.Query.Index.IndexMetadata.PathFor(indexPath), catalogPath }.Select(path =>
             {
                 var file = new FileInfo(path);
                 return file.Exists ? $"{file.Length}@{file.LastWriteTimeUtc.Ticks}" : "missing";

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Postgres;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Api.Hosting;
@@ -33,7 +33,7 @@ public sealed class PostgresVersionWatcher(
         var settings = options.Value;
         var stopwatch = Stopwatch.StartNew();
         ImageEmbedder embedder;
-        CatalogSearchService snapshot;
+        CatalogSnapshot snapshot;
         long version;
         try
         {

@@ -1,5 +1,5 @@
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Api.Hosting;
 
@@ -28,7 +28,7 @@ public sealed class SearchState : IDisposable
     public ImageEmbedder Embedder => Volatile.Read(ref _embedder) ?? throw new InvalidOperationException("The model is not loaded yet.");
 
     /// <summary>Take it once per request and use that instance throughout.</summary>
-    public CatalogSearchService Snapshot => Current.Service;
+    public CatalogSnapshot Snapshot => Current.Service;
 
     /// <summary>The snapshot with the time it was loaded, read together.</summary>
     public LoadedSnapshot Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("The index is not loaded yet.");
@@ -49,7 +49,7 @@ public sealed class SearchState : IDisposable
     }
 
     /// <summary>Swaps in a new snapshot atomically; returns the previous one.</summary>
-    public CatalogSearchService? Publish(CatalogSearchService snapshot)
+    public CatalogSnapshot? Publish(CatalogSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var previous = Interlocked.Exchange(ref _current, new LoadedSnapshot(snapshot, DateTimeOffset.UtcNow));
@@ -65,4 +65,4 @@ public sealed class SearchState : IDisposable
 }
 
 /// <summary>A search snapshot and when this process loaded it.</summary>
-public sealed record LoadedSnapshot(CatalogSearchService Service, DateTimeOffset LoadedAt);
+public sealed record LoadedSnapshot(CatalogSnapshot Service, DateTimeOffset LoadedAt);

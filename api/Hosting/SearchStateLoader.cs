@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ImageSearch.Core;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Catalog;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Options;
 
 namespace ImageSearch.Api.Hosting;
@@ -20,13 +22,13 @@ public sealed class SearchStateLoader(
     {
         var settings = options.Value;
         var stopwatch = Stopwatch.StartNew();
-        CatalogSearchService snapshot;
+        CatalogSnapshot snapshot;
         ImageEmbedder embedder;
         try
         {
             embedder = ImageEmbedder.Create(settings.ToEmbedderOptions(), loggerFactory);
             state.SetEmbedder(embedder);
-            snapshot = CatalogSearchService.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity, settings.Index, logger);
+            snapshot = CatalogSnapshot.Load(settings.CatalogPath, settings.IndexPath, embedder.Identity, settings.Index, logger);
         }
         catch (ImageSearchStartupException e)
         {

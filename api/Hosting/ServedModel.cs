@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using ImageSearch.Api.Errors;
-using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Api.Hosting;
 

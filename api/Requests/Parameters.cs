@@ -77,10 +77,10 @@ public static class Parameters
 
     /// <summary>The repeatable <c>category</c> parameter, or null for all categories.</summary>
     public static IReadOnlySet<string>? Categories(StringValues values) =>
-        Core.Search.ProductFilter.CategorySet(values.Select(v => v ?? string.Empty));
+        Core.Query.Search.ProductFilter.CategorySet(values.Select(v => v ?? string.Empty));
 
     /// <summary>The catalog filter of <c>category</c>, <c>min_price</c> and <c>max_price</c>.</summary>
-    public static Core.Search.ProductFilter Filter(StringValues categories, StringValues minPrice, StringValues maxPrice)
+    public static ImageSearch.Core.Query.Search.ProductFilter Filter(StringValues categories, StringValues minPrice, StringValues maxPrice)
     {
         var min = Price("min_price", minPrice);
         var max = Price("max_price", maxPrice);
@@ -89,7 +89,7 @@ public static class Parameters
             throw ApiProblemException.BadParameter("min_price", $"'min_price' ({min}) is above 'max_price' ({max}).");
         }
 
-        return new Core.Search.ProductFilter { Categories = Categories(categories), MinPrice = min, MaxPrice = max };
+        return new ImageSearch.Core.Query.Search.ProductFilter { Categories = Categories(categories), MinPrice = min, MaxPrice = max };
     }
 
     /// <summary>At most 40 characters of a value, for echoing it in a message.</summary>

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using ImageSearch.Api.Errors;
-using ImageSearch.Core.Inference;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Inference;
+using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Primitives;
 
 namespace ImageSearch.Api.Requests;

@@ -1,12 +1,12 @@
 using System.CommandLine;
+using ImageSearch.Core.Build.Calibration;
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Inference;
 using Microsoft.ML.OnnxRuntime;
-using ImageSearch.Core.Learning;
-using ImageSearch.Core.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageSearch.BuildIndex.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.BuildIndex.Commands;
 
@@ -22,7 +22,7 @@ internal static class CommonOptions
     public static Option<ExecutionProvider> ExecutionProvider() => new("--execution-provider")
     {
         Description = "Cpu, or Cuda (needs the tool built with -p:OnnxRuntimeFlavor=Gpu, CUDA 13 and cuDNN 9; falls back to the CPU with a warning naming ONNX Runtime's reason).",
-        DefaultValueFactory = _ => ImageSearch.Core.Inference.ExecutionProvider.Cpu,
+        DefaultValueFactory = _ => ImageSearch.Core.Query.Inference.ExecutionProvider.Cpu,
     };
 
     public static Option<string> Pooling() => new("--pooling")
@@ -37,10 +37,10 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
-    public static ImageSearch.Core.Search.CalibrationMethod ParseCalibration(string text) => text.Trim().ToLowerInvariant() switch
+    public static ImageSearch.Core.Build.Calibration.CalibrationMethod ParseCalibration(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "logistic" or "platt" => ImageSearch.Core.Search.CalibrationMethod.Logistic,
-        "isotonic" => ImageSearch.Core.Search.CalibrationMethod.Isotonic,
+        "logistic" or "platt" => ImageSearch.Core.Build.Calibration.CalibrationMethod.Logistic,
+        "isotonic" => ImageSearch.Core.Build.Calibration.CalibrationMethod.Isotonic,
         _ => throw new FormatException($"Unknown calibration '{text}': use logistic (Platt) or isotonic."),
     };
 

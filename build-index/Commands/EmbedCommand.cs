@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Inference;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImageSearch.BuildIndex.Commands;

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using ImageSearch.Core.Build.Calibration;
+using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Inference;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Inference;
 using Spectre.Console;
 
 namespace ImageSearch.BuildIndex.Commands;

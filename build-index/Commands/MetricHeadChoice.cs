@@ -1,7 +1,7 @@
 using System.Globalization;
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Evaluation;
-using ImageSearch.Core.Learning;
 
 namespace ImageSearch.BuildIndex.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ImageSearch.Core.Inference.ModelPreparation;
+using ImageSearch.Core.Build.ModelPreparation;
 
 namespace ImageSearch.BuildIndex.Commands;
 

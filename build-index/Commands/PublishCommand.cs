@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Index;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;

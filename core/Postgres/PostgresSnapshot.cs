@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using Npgsql;
 
 namespace ImageSearch.Core.Postgres;
@@ -17,7 +17,7 @@ public static class PostgresSnapshot
 {
     /// <param name="catalogPath">Where relative image paths of the catalog resolve from (its folder); the file itself need not exist.</param>
     /// <param name="embedder">The running model: the version must have been built with it (<see cref="IndexMismatchException"/> otherwise).</param>
-    public static async Task<CatalogSearchService> LoadAsync(PostgresVectorStore store, long version, string catalogPath, EmbedderIdentity embedder, CancellationToken ct)
+    public static async Task<CatalogSnapshot> LoadAsync(PostgresVectorStore store, long version, string catalogPath, EmbedderIdentity embedder, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -50,7 +50,7 @@ public static class PostgresSnapshot
         var catalog = new ProductCatalog(catalogPath, products, extraColumns, metadata.CatalogSha256);
         var productOfRow = ids.Select(id => catalog.Find(id)!).ToArray();
         var vectors = new PostgresVectorIndex(store, version, dimension, productOfRow);
-        return new CatalogSearchService(catalog, metadata with { ImageSha256 = hashes }, label, ids, vectors, IndexStorage.Postgres, null);
+        return new CatalogSnapshot(catalog, metadata with { ImageSha256 = hashes }, label, ids, vectors, IndexStorage.Postgres, null);
     }
 
     private static async Task<(List<Product> Products, List<string> Ids, Dictionary<string, string> Hashes)> ReadProductsAsync(

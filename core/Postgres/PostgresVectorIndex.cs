@@ -1,6 +1,7 @@
 using System.Text;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
+using ImageSearch.Core.Query.Index;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;

@@ -1,6 +1,6 @@
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Logging;
 
 namespace ImageSearch.Core.Postgres;

@@ -6,7 +6,7 @@
 #   imagesearch build-index .. the index builder itself, e.g. 'imagesearch build-index evaluate ...'
 #   imagesearch COMMAND...     anything else
 # Before indexing, a missing catalog is made from the upstream sample dataset when IMAGESEARCH_SAMPLE_CATALOG=true
-# (build-index sample-catalog: the 1,331 pinned CC0 photos, each SHA-256 checked; IMAGESEARCH_CLOTHING_URL to
+# (the sample-catalog tool: the 1,331 pinned CC0 photos, each SHA-256 checked; IMAGESEARCH_CLOTHING_URL to
 # take the archive from elsewhere). Paths follow the API's settings (ImageSearch__CatalogPath, __IndexPath,
 # __ModelPath), with the defaults of ./run.sh.
 set -eu
@@ -24,7 +24,7 @@ ensure_catalog() {
   echo "imagesearch: no catalog at $catalog; making the sample catalog in $(dirname "$catalog")"
   archive=${TMPDIR:-/tmp}/clothing-dataset.zip
   status=0
-  dotnet "$bin"/build-index/build-index.dll sample-catalog --manifest "${IMAGESEARCH_SAMPLE_MANIFEST:-/app/share/sample-catalog.sha256}" \
+  dotnet "$bin"/sample-catalog/sample-catalog.dll --manifest "${IMAGESEARCH_SAMPLE_MANIFEST:-/app/share/sample-catalog.sha256}" \
     --out "$(dirname "$catalog")" --archive "$archive" ${IMAGESEARCH_CLOTHING_URL:+--source "$IMAGESEARCH_CLOTHING_URL"} || status=$?
   rm -f "$archive"
   return "$status"

@@ -1,7 +1,7 @@
 using ImageSearch.Api.Errors;
 using ImageSearch.Core.Fetching;
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Index;
 using Microsoft.AspNetCore.Http;
 
 namespace ImageSearch.Tests.Api;

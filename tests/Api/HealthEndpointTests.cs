@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ImageSearch.Api.Contracts;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Tests.Api;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using ImageSearch.Api.Contracts;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Tests.Embedding;
 
 namespace ImageSearch.Tests.Api;

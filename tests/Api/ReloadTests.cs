@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using ImageSearch.Api.Contracts;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Tests.Api;
 

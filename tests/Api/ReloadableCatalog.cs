@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
 using ImageSearch.Api.Contracts;
+using ImageSearch.Core.Build.Indexing;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Numerics.Tensors;
 using ImageSearch.Api.Contracts;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Tests.Embedding;
 using ImageSearch.Tests.Fetching;
 

@@ -1,6 +1,6 @@
 using ImageSearch.Api.Contracts;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Search;
 
 namespace ImageSearch.Tests.Api;
 

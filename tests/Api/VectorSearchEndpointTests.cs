@@ -4,7 +4,7 @@ using System.Text.Json;
 using ImageSearch.Api.Contracts;
 using ImageSearch.Api.Hosting;
 using ImageSearch.Api.Requests;
-using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,9 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Embedding;
 using ImageSearch.Tests.Indexing;
 
@@ -44,8 +45,8 @@ public sealed class TrainingQueriesTests
         var index = IndexFile.Load(_index);
         var head = index.Metadata.Projection!;
         using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
-        using var service = CatalogSearchService.Load(_catalog, _index, embedder.Identity);
-        using var fromCsv = CatalogSearchService.Load(_catalog, _index, embedder.Identity, new IndexLoadOptions { UseBinary = false });
+        using var service = CatalogSnapshot.Load(_catalog, _index, embedder.Identity);
+        using var fromCsv = CatalogSnapshot.Load(_catalog, _index, embedder.Identity, new IndexLoadOptions { UseBinary = false });
         var query = embedder.Embed(File.ReadAllBytes(_photos[4]));
 
         var matches = service.Search(query, new SearchRequest(6, 0f));

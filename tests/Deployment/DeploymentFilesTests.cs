@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ImageSearch.Api;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Inference;
 using ImageSearch.Tests.Api;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

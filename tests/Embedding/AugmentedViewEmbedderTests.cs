@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Build.Augmentation;
+using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Tests.Imaging;
 
 namespace ImageSearch.Tests.Embedding;

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Embedding;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.Tests.Embedding;
 

@@ -1,5 +1,5 @@
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using System.Numerics.Tensors;
 

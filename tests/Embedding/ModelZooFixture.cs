@@ -1,4 +1,4 @@
-using ImageSearch.Core.Inference.ModelPreparation;
+using ImageSearch.Core.Build.ModelPreparation;
 
 namespace ImageSearch.Tests.Embedding;
 

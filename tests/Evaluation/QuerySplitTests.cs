@@ -1,4 +1,4 @@
-using ImageSearch.Core.Evaluation;
+using ImageSearch.Core.Build.Evaluation;
 
 namespace ImageSearch.Tests.Evaluation;
 

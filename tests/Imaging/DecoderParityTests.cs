@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;
@@ -57,7 +57,7 @@ public sealed class DecoderParityTests
             width,
             height,
             quality: 90,
-            subsampling: subsampling == 444 ? Core.Imaging.Native.TurboJpegNative.TJSAMP_444 : Core.Imaging.Native.TurboJpegNative.TJSAMP_420,
+            subsampling: subsampling == 444 ? ImageSearch.Core.Query.Imaging.Native.TurboJpegNative.TJSAMP_444 : ImageSearch.Core.Query.Imaging.Native.TurboJpegNative.TJSAMP_420,
             progressive: progressive);
 
         AssertSamePixels(jpeg, $"{width}x{height} {subsampling} {(progressive ? "progressive" : "baseline")}");

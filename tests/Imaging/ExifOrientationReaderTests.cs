@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Tests.Imaging;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;

@@ -1,5 +1,5 @@
 using System.Text;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Tests.Imaging;
 

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Tests.Embedding;
 
 namespace ImageSearch.Tests.Imaging;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using ImageSearch.Core.Imaging;
-using ImageSearch.Core.Imaging.Native;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Imaging.Native;
 
 namespace ImageSearch.Tests.Imaging;
 

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;
@@ -224,7 +224,7 @@ public sealed class JpegDecoderTests
     }
 
     internal static readonly Lazy<byte[]> LargeJpeg = new(() =>
-        EncodeJpeg(TwoColour(4000, 3000, (255, 0, 0), (0, 0, 255)), 4000, 3000, quality: 90, subsampling: Core.Imaging.Native.TurboJpegNative.TJSAMP_420));
+        EncodeJpeg(TwoColour(4000, 3000, (255, 0, 0), (0, 0, 255)), 4000, 3000, quality: 90, subsampling: ImageSearch.Core.Query.Imaging.Native.TurboJpegNative.TJSAMP_420));
 
     /// <summary>The JPEG with its last scan (SOS segment and entropy-coded data) repeated before the end marker.</summary>
     private static byte[] RepeatLastScan(byte[] jpeg, int times)

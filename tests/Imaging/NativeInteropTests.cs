@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using ImageSearch.Core.Imaging.Native;
+using ImageSearch.Core.Query.Imaging.Native;
 
 namespace ImageSearch.Tests.Imaging;
 

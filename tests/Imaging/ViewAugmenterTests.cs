@@ -1,4 +1,5 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Build.Augmentation;
+using ImageSearch.Core.Query.Imaging;
 
 namespace ImageSearch.Tests.Imaging;
 

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
 using static ImageSearch.Tests.Imaging.ImagingTestData;
 
 namespace ImageSearch.Tests.Imaging;

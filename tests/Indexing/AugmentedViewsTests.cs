@@ -1,4 +1,4 @@
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Build.Indexing;
 
 namespace ImageSearch.Tests.Indexing;
 

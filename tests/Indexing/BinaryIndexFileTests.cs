@@ -1,6 +1,6 @@
 using System.Globalization;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Search;
 
 namespace ImageSearch.Tests.Indexing;
@@ -172,8 +172,8 @@ public sealed class BinaryIndexFileTests
         var catalog = WriteCatalog(ids);
         var query = vectors.AsSpan(10 * Dimension, Dimension).ToArray();
 
-        using var fromBinary = CatalogSearchService.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { CompactFromRows = 1000 });
-        using var fromCsv = CatalogSearchService.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { UseBinary = false });
+        using var fromBinary = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { CompactFromRows = 1000 });
+        using var fromCsv = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { UseBinary = false });
 
         Assert.That(fromBinary.Storage, Is.EqualTo(IndexStorage.BinaryCompact));
         Assert.That(fromCsv.Storage, Is.EqualTo(IndexStorage.Csv));
@@ -188,7 +188,7 @@ public sealed class BinaryIndexFileTests
     {
         var (path, ids, _) = WriteIndex(rows: 300, coarse: 12);
 
-        using var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+        using var service = CatalogSnapshot.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
 
         Assert.That(service.Storage, Is.EqualTo(IndexStorage.BinaryExact));
     }
@@ -201,7 +201,7 @@ public sealed class BinaryIndexFileTests
         TestIndexes.Write(other, ids, SyntheticVectors.Uniform(300, Dimension, seed: 99), Dimension, binaryCoarseDimension: 12);
         File.Copy(BinaryIndexWriter.PathFor(other), BinaryIndexWriter.PathFor(path), overwrite: true);
 
-        using var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+        using var service = CatalogSnapshot.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
 
         Assert.That(service.Storage, Is.EqualTo(IndexStorage.Csv));
     }
@@ -210,7 +210,7 @@ public sealed class BinaryIndexFileTests
     public void A_search_after_the_service_is_disposed_fails_cleanly()
     {
         var (path, ids, vectors) = WriteIndex(rows: 300, coarse: 12);
-        var service = CatalogSearchService.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
+        var service = CatalogSnapshot.Load(WriteCatalog(ids), path, TestIndexes.Embedder(Dimension));
 
         service.Dispose();
 

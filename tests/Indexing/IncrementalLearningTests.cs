@@ -1,9 +1,10 @@
 using System.Numerics.Tensors;
+using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Learning;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,7 +55,7 @@ public sealed class IncrementalLearningTests
         Assert.That(kept.Projection!.Weights, Is.EqualTo(trained.Projection!.Weights));
         Assert.That(kept.ScoreCalibration, Is.EqualTo(trained.ScoreCalibration));
         Assert.That((kept.LearnedFrom!.Rows, kept.LearnedFrom.ChangedSince), Is.EqualTo((12, 1)));
-        using (var service = CatalogSearchService.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions()))
+        using (var service = CatalogSnapshot.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions()))
         {
             var changed = catalog.Products[2];
             var expected = kept.Projection.Apply(_embedder.Embed(File.ReadAllBytes(Path.Combine(folder, "changed.jpg"))));

@@ -1,9 +1,10 @@
 using System.Numerics.Tensors;
+using ImageSearch.Core.Build.Indexing;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
 using ImageSearch.Core.Fetching;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Embedding;
 using ImageSearch.Tests.Fetching;
@@ -38,7 +39,7 @@ public sealed class IndexBuilderTests
         var metadata = IndexMetadata.Read(path);
         Assert.That(metadata.BinaryBytes, Is.EqualTo(new FileInfo(Path.Combine(folder, "index.bin")).Length));
         Assert.That(metadata.CompactRecallAt10, expected == IndexStorage.BinaryCompact ? Is.EqualTo(1.0) : Is.Null, "measured by the build against exact search");
-        using var service = CatalogSearchService.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions { CompactFromRows = compactFromRows });
+        using var service = CatalogSnapshot.Load(catalog.Path, path, _embedder.Identity, new IndexLoadOptions { CompactFromRows = compactFromRows });
         Assert.That(service.Storage, Is.EqualTo(expected));
         var query = service.VectorOf(catalog.Products[3].Id)!;
         Assert.That(service.Search(query, new SearchRequest(1, 0f))[0].Product.Id, Is.EqualTo(catalog.Products[3].Id));

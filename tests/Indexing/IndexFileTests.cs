@@ -1,5 +1,5 @@
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Tests.Indexing;
 

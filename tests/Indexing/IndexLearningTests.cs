@@ -1,7 +1,8 @@
+using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;

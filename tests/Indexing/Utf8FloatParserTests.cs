@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ImageSearch.Core.Indexing;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Tests.Indexing;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using Google.Protobuf;
-using ImageSearch.Core.Inference.ModelPreparation;
+using ImageSearch.Core.Build.ModelPreparation;
 using Microsoft.ML.OnnxRuntime;
 using ImageSearch.Tests.Embedding;
 using Onnx;
@@ -51,7 +51,7 @@ public sealed class FeatureModelPreparerTests
         var map = RunSingleOutput(mapPath, input);
         Assert.That(map, Has.Length.EqualTo(1280 * 7 * 7));
         var averaged = new float[1280];
-        ImageSearch.Core.Embedding.FeaturePooling.Average.Pool(map, 1280, 7, 7, averaged);
+        ImageSearch.Core.Query.Inference.FeaturePooling.Average.Pool(map, 1280, 7, 7, averaged);
         Assert.That(TensorPrimitives.CosineSimilarity(averaged, RunSingleOutput(pooledPath, input)), Is.GreaterThanOrEqualTo(0.99999f));
     }
 

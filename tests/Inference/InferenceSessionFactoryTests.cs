@@ -1,4 +1,4 @@
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Inference;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Inference;
 using ImageSearch.Tests.Embedding;
 
 namespace ImageSearch.Tests.Inference;

@@ -1,4 +1,4 @@
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Learning;
 

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Learning;
+using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Learning;
 
@@ -171,37 +171,10 @@ public sealed class MetricHeadTrainerTests
     }
 
     [Test]
-    public void An_ensemble_holds_back_what_one_head_would_and_merges_into_one_projection_of_the_asked_dimension()
-    {
-        var (catalog, labels) = Hidden(perClass: 30, seed: 1);
-        var (fresh, freshLabels) = Hidden(perClass: 10, seed: 2);
-        var options = new MetricHeadOptions { Dimension = 6, LearningRate = 0.01f, Regularization = 0.01f, MaxAnchorsPerStep = 60 };
-
-        var one = MetricHeadTrainer.Train(CatalogSet(catalog, labels), options);
-        var ensemble = MetricHeadTrainer.Train(CatalogSet(catalog, labels), options with { Members = 3 });
-        var wide = MetricHeadTrainer.Train(CatalogSet(catalog, labels), options with { Members = 3, MergedDimension = 18 });
-
-        Assert.That(ensemble.ValidationRows, Is.EqualTo(one.ValidationRows), "the calibration is fitted on the held-back rows: every member must have held back the same");
-        Assert.That(ensemble.Projection.OutputDimension, Is.EqualTo(6), "as cheap to search as one head");
-        Assert.That(wide.Projection.OutputDimension, Is.EqualTo(18));
-        Assert.That(ensemble.Projection.Training!.Members, Is.EqualTo(3));
-        Assert.That(one.Projection.Training!.Members, Is.Null);
-        Assert.That(ensemble.Projection.Training.Loss, Does.EndWith("3 members merged to d 6"));
-        Assert.That(one.Projection.Training.Loss, Does.Not.Contain("members"), "a one-head index built before ensembles is still reused by an incremental build");
-        Assert.That(ensemble.Projection.Training.Epochs, Is.GreaterThan(one.Projection.Training.Epochs), "the epochs of all members");
-        Assert.That(TensorPrimitives.Norm(ensemble.Projection.Apply(fresh.AsSpan(0, Dimension))), Is.EqualTo(1f).Within(1e-5f));
-        var single = Map(one.Projection, catalog, labels, fresh, freshLabels);
-        Assert.That(single, Is.GreaterThan(0.8));
-        Assert.That(Map(ensemble.Projection, catalog, labels, fresh, freshLabels), Is.GreaterThan(single - 0.05), "merging keeps what the members learned");
-        Assert.That(Map(wide.Projection, catalog, labels, fresh, freshLabels), Is.GreaterThan(single - 0.05));
-        Assert.That(ensemble.Projection.Training.ValidationMapAfter, Is.GreaterThan(ensemble.Projection.Training.ValidationMapBefore + 0.3), "measured on the merged head");
-    }
-
-    [Test]
-    public void Ensemble_members_differ_only_by_their_seed_so_the_same_seed_gives_the_same_head()
+    public void The_same_seed_gives_the_same_head_and_another_seed_another()
     {
         var (catalog, labels) = Hidden(perClass: 20, seed: 16);
-        var options = new MetricHeadOptions { Dimension = 6, MaxEpochs = 10, MaxAnchorsPerStep = 40, Members = 2 };
+        var options = new MetricHeadOptions { Dimension = 6, MaxEpochs = 10, MaxAnchorsPerStep = 40 };
 
         var first = MetricHeadTrainer.Train(CatalogSet(catalog, labels), options).Projection;
         var again = MetricHeadTrainer.Train(CatalogSet(catalog, labels), options).Projection;
@@ -220,12 +193,6 @@ public sealed class MetricHeadTrainerTests
         Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, unique), new MetricHeadOptions { Dimension = 6 }), Throws.ArgumentException.With.Message.Contains("nothing to learn"));
         Assert.That(() => MetricHeadTrainer.Train(CatalogSet(catalog, [.. unique.Select(i => i % 2)]), new MetricHeadOptions { Dimension = Dimension }),
             Throws.ArgumentException.With.Message.Contains("fewer dimensions"), "a head that does not reduce the dimension would make a stored vector look like an embedding");
-        var labelled = CatalogSet(catalog, [.. unique.Select(i => i % 2)]);
-        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 0 }), Throws.ArgumentException.With.Message.Contains("at least one member"));
-        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 2, MergedDimension = 13 }),
-            Throws.ArgumentException.With.Message.Contains("1 to 12 dimensions"));
-        Assert.That(() => MetricHeadTrainer.Train(labelled, new MetricHeadOptions { Dimension = 6, Members = 5, MergedDimension = Dimension }),
-            Throws.ArgumentException.With.Message.Contains("1 to 23 dimensions"), "a merged head must reduce the dimension too");
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Indexing;
 
@@ -75,12 +75,12 @@ public sealed class ProjectedSearchTests
         Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Not.Contain("projection"));
     }
 
-    private static CatalogSearchService Service(LinearProjection? projection)
+    private static CatalogSnapshot Service(LinearProjection? projection)
     {
         var path = IndexFileTests.TempIndexPath();
         TestIndexes.Write(path, ["A", "B"], Embeddings, 3, projection: projection);
         var catalog = CatalogReader.Read(CatalogReaderTests.Write("id,name,category,price,image_url\nA,a,Hat,1,a.jpg\nB,b,Hat,1,b.jpg\n"));
-        return new CatalogSearchService(catalog, IndexFile.Load(path));
+        return new CatalogSnapshot(catalog, IndexFile.Load(path));
     }
 
     private static float[] Unit(float[] v)

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Build.Calibration;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Tests.Search;
 

@@ -1,6 +1,7 @@
+using ImageSearch.Core.Build.Calibration;
 using ImageSearch.Core.Catalog;
-using ImageSearch.Core.Indexing;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Indexing;
 
@@ -222,7 +223,7 @@ public sealed class ScoreCalibratorTests
         TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, -1f, 0f], 2, calibration: null);
 
         var index = IndexFile.Load(path);
-        var service = new CatalogSearchService(Catalog(["A", "B", "C"]), index);
+        var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), index);
         var matches = service.Search([1f, 0f], new SearchRequest(10, 0f));
 
         Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Not.Contain("score_calibration"));
@@ -238,7 +239,7 @@ public sealed class ScoreCalibratorTests
         var calibration = new ScoreCalibration { Kind = ScoreCalibration.LogisticKind, Label = "category", A = 10, B = -8, SameProductSimilarity = 0.95 };
         var path = IndexFileTests.TempIndexPath();
         TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, 0.6f, 0.8f], 2, calibration);
-        var service = new CatalogSearchService(Catalog(["A", "B", "C"]), IndexFile.Load(path));
+        var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), IndexFile.Load(path));
 
         var strict = service.Search([1f, 0f], new SearchRequest(10, 0.6f));
         var loose = service.Search([1f, 0f], new SearchRequest(10, 0.1f));

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ImageSearch.Core.Search;
+using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Tests.Search;
 

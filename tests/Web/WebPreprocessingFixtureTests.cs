@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ImageSearch.Core.Embedding;
-using ImageSearch.Core.Imaging;
+using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.Query.Inference;
 
 namespace ImageSearch.Tests.Web;
 

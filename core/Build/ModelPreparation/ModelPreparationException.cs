@@ -1,0 +1,9 @@
+namespace ImageSearch.Core.Build.ModelPreparation;
+
+public sealed class ModelPreparationException : Exception
+{
+    public ModelPreparationException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,9 +1,0 @@
-namespace ImageSearch.Core.Inference.ModelPreparation;
-
-public sealed class ModelPreparationException : Exception
-{
-    public ModelPreparationException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using ImageSearch.Core.Build.Evaluation;
+
+namespace ImageSearch.Lab.Experiments;
+
+/// <summary>Retrieval numbers of one technique on the tuning and held-out halves, as a Markdown table row.</summary>
+internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merge)
+{
+    public LabData Data => data;
+
+    public string Header(string extra = "") => data.HasGroups
+        ? $"| technique | tuning R@1 | tuning R@5 | held-out R@1 | held-out R@5 | held-out P@5 (category) |{extra}\n|---|---:|---:|---:|---:|---:|{(extra.Length > 0 ? "---:|" : "")}"
+        : $"| technique | tuning P@5 strict | tuning P@5 merged | held-out P@5 strict | held-out P@5 merged | held-out P@1 strict |{extra}\n|---|---:|---:|---:|---:|---:|{(extra.Length > 0 ? "---:|" : "")}";
+
+    /// <summary>One vector per product and per query.</summary>
+    public string Row(string name, float[] catalog, float[] queries, string extra = "") =>
+        Row(name, Gallery.Single(catalog, data.Products.Length), queries, extra);
+
+    public string Row(string name, Gallery gallery, float[] queries, string extra = "") =>
+        Row(name, i => gallery.Scores(queries.AsSpan(i * gallery.Dimension, gallery.Dimension)), extra);
+
+    /// <summary>A row from any scoring of the products for query i (higher is better).</summary>
+    public string Row(string name, Func<int, float[]> scores, string extra = "")
+    {
+        var m = Measure(scores);
+        string F(QueryHalf half, string key) => m[half][key].ToString("F3", CultureInfo.InvariantCulture);
+        var tail = extra.Length > 0 ? $" {extra} |" : "";
+        return data.HasGroups
+            ? $"| {name} | {F(QueryHalf.Tuning, "R@1")} | {F(QueryHalf.Tuning, "R@5")} | {F(QueryHalf.HeldOut, "R@1")} | {F(QueryHalf.HeldOut, "R@5")} | {F(QueryHalf.HeldOut, "P@5")} |{tail}"
+            : $"| {name} | {F(QueryHalf.Tuning, "P@5")} | {F(QueryHalf.Tuning, "P@5m")} | {F(QueryHalf.HeldOut, "P@5")} | {F(QueryHalf.HeldOut, "P@5m")} | {F(QueryHalf.HeldOut, "P@1")} |{tail}";
+    }
+
+    /// <summary>Mean R@1/5/10 (exact product), P@1/5/10 (category) and P@5 merged per half.</summary>
+    public Dictionary<QueryHalf, Dictionary<string, double>> Measure(Func<int, float[]> scores)
+    {
+        var keys = new[] { "R@1", "R@5", "R@10", "P@1", "P@5", "P@10", "P@5m" };
+        var sums = new[] { QueryHalf.Tuning, QueryHalf.HeldOut }.ToDictionary(h => h, _ => keys.ToDictionary(k => k, _ => 0.0));
+        var counts = new Dictionary<QueryHalf, int> { [QueryHalf.Tuning] = 0, [QueryHalf.HeldOut] = 0 };
+        var results = new int[data.Queries.Count][];
+        Parallel.For(0, data.Queries.Count, i => results[i] = Top(scores(i), 10));
+        for (var i = 0; i < data.Queries.Count; i++)
+        {
+            var query = data.Queries[i];
+            var top = results[i].Select(r => data.Products[r]).ToArray();
+            var s = sums[data.Halves[i]];
+            counts[data.Halves[i]]++;
+            foreach (var k in new[] { 1, 5, 10 })
+            {
+                s[$"R@{k}"] += top.Take(k).Any(p => p.Group is not null && p.Group == query.Group) ? 1 : 0;
+                s[$"P@{k}"] += top.Take(k).Count(p => p.Category == query.Category) / (double)k;
+            }
+
+            s["P@5m"] += top.Take(5).Count(p => M(p.Category) == M(query.Category)) / 5.0;
+        }
+
+        foreach (var (half, values) in sums)
+        {
+            foreach (var key in keys)
+            {
+                values[key] /= Math.Max(1, counts[half]);
+            }
+        }
+
+        return sums;
+    }
+
+    /// <summary>Indexes of the k highest scores, best first (ties by index).</summary>
+    public static int[] Top(float[] scores, int k) =>
+        [.. Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k)];
+
+    private string M(string category) => merge.GetValueOrDefault(category, category);
+}
+
+/// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over views).</summary>
+internal sealed class Gallery(float[] rows, int[] productOfRow, int products, int dimension)
+{
+    public int Dimension => dimension;
+
+    public static Gallery Single(float[] catalog, int products) =>
+        new(catalog, [.. Enumerable.Range(0, products)], products, catalog.Length / products);
+
+    /// <summary>Every view's vectors of every product.</summary>
+    public static Gallery Views(IReadOnlyList<float[]> views, int products)
+    {
+        var d = views[0].Length / products;
+        var rows = views.SelectMany(v => v).ToArray();
+        var owner = Enumerable.Range(0, views.Count).SelectMany(_ => Enumerable.Range(0, products)).ToArray();
+        return new Gallery(rows, owner, products, d);
+    }
+
+    /// <summary>The catalog plus extra vectors that belong to given products.</summary>
+    public static Gallery WithExtras(float[] catalog, int products, float[] extras, int[] productOfExtra)
+    {
+        var d = catalog.Length / products;
+        return new Gallery([.. catalog, .. extras], [.. Enumerable.Range(0, products), .. productOfExtra], products, d);
+    }
+
+    public float[] Scores(ReadOnlySpan<float> query)
+    {
+        var best = new float[products];
+        Array.Fill(best, float.NegativeInfinity);
+        for (var r = 0; r < productOfRow.Length; r++)
+        {
+            var s = TensorPrimitives.Dot(query, rows.AsSpan(r * dimension, dimension));
+            var p = productOfRow[r];
+            best[p] = MathF.Max(best[p], s);
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,41 @@
+using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.Catalog;
+
+namespace ImageSearch.Lab.Experiments;
+
+/// <summary>A labelled set for the experiments: the catalog and the query photos, with their embeddings per view.</summary>
+internal sealed class LabData
+{
+    public LabData(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, ViewEmbedder embedder, IReadOnlyList<string> catalogViews, IReadOnlyList<string> queryViews)
+    {
+        Products = [.. catalog.Products];
+        Queries = queries;
+        Dimension = embedder.Dimension;
+        Catalog = embedder.Embed([.. Products.Select(p => catalog.LocateImage(p).FilePath!)], catalogViews);
+        QueryVectors = embedder.Embed([.. queries.Select(q => q.ImagePath)], queryViews);
+        Halves = [.. queries.Select(q => QuerySplit.HalfOf(q.Id))];
+        HasGroups = queries.Any(q => q.Group is not null) && Products.Any(p => p.Group is not null);
+    }
+
+    public Product[] Products { get; }
+
+    public IReadOnlyList<QueryImage> Queries { get; }
+
+    public int Dimension { get; }
+
+    /// <summary>Catalog vectors per view, row-major in catalog order.</summary>
+    public Dictionary<string, float[]> Catalog { get; }
+
+    /// <summary>Query vectors per view, row-major in query-file order.</summary>
+    public Dictionary<string, float[]> QueryVectors { get; }
+
+    public QueryHalf[] Halves { get; }
+
+    /// <summary>Whether a query's answer is the exact product (grocery) rather than its category (clothing).</summary>
+    public bool HasGroups { get; }
+
+    public int[] QueriesOf(QueryHalf half) => [.. Enumerable.Range(0, Queries.Count).Where(i => Halves[i] == half)];
+
+    /// <summary>Catalog index of each query's exact product (−1 when none).</summary>
+    public int[] ProductOfQuery() => [.. Queries.Select(q => q.Group is null ? -1 : Array.FindIndex(Products, p => p.Group == q.Group))];
+}
