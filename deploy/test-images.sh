@@ -190,6 +190,7 @@ rootfs() { # NAME SUITE PACKAGES: a minbase root filesystem as a tarball in the 
     # As Debian's official images: no documentation or translations, and apt keeps no caches in the image.
     local options=(--variant=minbase --aptopt='Acquire::Languages "none"'
         --customize-hook='printf "%s\n" "DPkg::Post-Invoke { \"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true\"; };" "APT::Update::Post-Invoke { \"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true\"; };" "Dir::Cache::pkgcache \"\";" "Dir::Cache::srcpkgcache \"\";" >"$1/etc/apt/apt.conf.d/docker-clean"'
+        --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*'
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
         --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
         --dpkgopt='path-exclude=/usr/share/info/*')
@@ -198,7 +199,7 @@ rootfs() { # NAME SUITE PACKAGES: a minbase root filesystem as a tarball in the 
     [[ $2 == sid || $2 == unstable ]] && options+=(--aptopt='Acquire::Check-Valid-Until "false"')
     local key; key=$(printf '%s\n' "$2" "${options[@]}" "$apt_mirror" | sha256sum | cut -c1-16)
     local tar=$cache/$1-$key.tar
-    find "$cache" -name "$1-*.tar" -mtime +7 -delete
+    find "$cache" \( -name "$1-*.tar" -mtime +7 \) -o -name "$1-*.partial.tar" -delete
     if [[ ! -s $tar ]]; then
         echo "mmdebstrap $2 ($1)"
         mmdebstrap --quiet "${options[@]}" "$2" "${tar%.tar}.partial.tar" "$apt_mirror"
@@ -261,7 +262,7 @@ image_sizes() {
     web=$(image_mb imagesearch-web:latest); nginx=$(image_mb docker.io/nginxinc/nginx-unprivileged:1.28-alpine)
     printf 'image sizes: imagesearch-api %d MB (%d MB over its base, the ASP.NET stand-in, %d MB); imagesearch-web %d MB (%d MB over the nginx stand-in, %d MB)\n' \
         "$api" $((api - aspnet)) "$aspnet" "$web" $((web - nginx)) "$nginx"
-    podman history --format '{{.Size}}\t{{.CreatedBy}}' imagesearch-api:latest | cut -c1-150 | head -12
+    podman history --format '{{.Size}}\t{{.CreatedBy}}' imagesearch-api:latest | cut -c1-150 | sed -n 1,12p
     # The API image adds the programs, ONNX Runtime's and SkiaSharp's native libraries, the model, libjpeg-turbo and
     # curl to its base; anything much beyond that is a leak (an SDK, caches, a second copy of the natives).
     ((api - aspnet <= 160)) || fail "imagesearch-api adds $((api - aspnet)) MB to its base; expected at most 160 MB"
@@ -285,12 +286,12 @@ sed -n 1p "$logs/the-images-are-lean.log"
 [[ -f data/products.csv && -d data/images ]] || { record "the sample catalog is in data/" 0 FAIL; fail "data/products.csv is missing: run ./setup.sh"; exit 1; }
 mkdir -p "$work/stack/data/images"
 cp docker-compose.yml "$work/stack/"
-head -n $((catalog_size + 1)) data/products.csv >"$work/stack/data/products.csv"
-tail -n +2 data/products.csv | head -n $((catalog_size + 40)) | cut -d, -f5 | while read -r image; do cp "data/$image" "$work/stack/data/images/"; done
+sed -n "1,$((catalog_size + 1))p" data/products.csv >"$work/stack/data/products.csv"
+sed -n "2,$((catalog_size + 41))p" data/products.csv | cut -d, -f5 | while read -r image; do cp "data/$image" "$work/stack/data/images/"; done
 chown -R 1000:1000 "$work/stack/data"
-queries=("$mirror"/datasets/clothing/queries/*.jpg)
-photo=${queries[0]}
-[[ -f $photo ]] || photo=$work/stack/data/$(sed -n 2p data/products.csv | cut -d, -f5)
+# The query photo is the first product's own: it must come back first.
+first_id=$(sed -n 2p data/products.csv | cut -d, -f1)
+photo=$work/stack/data/$(sed -n 2p data/products.csv | cut -d, -f5)
 
 socket=$work/podman.sock
 export DOCKER_HOST=unix://$socket IMAGESEARCH_PORT=$port IMAGESEARCH_ADDRESS=127.0.0.1 COMPOSE_HTTP_TIMEOUT=300
@@ -319,20 +320,21 @@ step "docker-compose up: indexer, api, web" stack_up
 http() { curl --silent --show-error --max-time 30 "$@"; }
 expect_status() { # STATUS CURL-ARGS...: prints the body
     local out code; out=$(http --write-out '\n%{http_code}' "${@:2}") || fail "curl ${*:2} failed"
-    code=${out##*$'\n'}; echo "${out%$'\n'*}" | head -c 600; echo
+    code=${out##*$'\n'}; out=${out%$'\n'*}; echo "${out:0:600}"
     [[ $code == "$1" ]] || fail "HTTP $code, expected $1: ${*:2}"
 }
-page() { expect_status 200 "$base/" | grep -qi '<!doctype html' || fail "/ is not the page"; expect_status 200 "$base/config.json"; }
+page() { expect_status 200 "$base/" | grep -i '<!doctype html' >/dev/null || fail "/ is not the page"; expect_status 200 "$base/config.json"; }
 ready() { expect_status 200 "$base/health/ready"; expect_status 200 "$base/stats" | jq -e ".indexed == $catalog_size"; }
 search_photo() {
     expect_status 200 -F "file=@$photo;type=image/jpeg" "$base/search" | tee "$work/search.json"
-    jq -e '.results | length > 0 and (.[0].id | type == "string") and (.[0].score | type == "number")' "$work/search.json"
+    jq -e --arg id "$first_id" '.results[0].id == $id and (.results[0].score | type == "number")' "$work/search.json" \
+        || fail "the product whose photo was sent ($first_id) is not the first result"
 }
 search_vector() {
     local dimension; dimension=$(http "$base/model" | jq -e .dimension)
-    jq -n --argjson d "$dimension" '{vector: [range($d) | (. % 7) + 1], limit: 5}' >"$work/vector.json"
+    jq -n --argjson d "$dimension" '{vector: [range($d) | (. % 7) + 1], top_k: 5, threshold: 0}' >"$work/vector.json"
     expect_status 200 -H 'Content-Type: application/json' --data-binary "@$work/vector.json" "$base/search/vector" | tee "$work/vector-result.json"
-    jq -e '.results | type == "array"' "$work/vector-result.json"
+    jq -e '.results | length == 5' "$work/vector-result.json" || fail "expected the 5 nearest products"
 }
 check "GET / serves the page through nginx" page
 check "GET /health/ready answers 200 through nginx" ready
@@ -404,16 +406,29 @@ echo "== 5. the replicas profile"
 step "docker-compose --profile replicas up: three API containers" replicas_up
 check "no failed request from the moment the replicas stack is up" load_result start
 
+# A crash: the API process of one replica is killed (SIGKILL, by its PID on this host) under load.
 kill_one() {
     load kill
     sleep 4
-    local victim; victim=$(podman ps --quiet --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=api-replica | head -n 1)
-    echo "killing $(podman inspect --format '{{.Name}}' "$victim") (SIGKILL) under load"
-    podman kill --signal KILL "$victim"
+    local victim pid; victim=$(podman ps --quiet --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=api-replica | sed -n 1p)
+    pid=$(podman inspect --format '{{.State.Pid}}' "$victim")
+    echo "$victim" >"$work/victim"
+    echo "killing the API process of $(podman inspect --format '{{.Name}}' "$victim") (PID $pid here, SIGKILL) under load"
+    kill -KILL "$pid"
     sleep 10
     load_result kill
 }
-check "no failed request when an API container is killed under load" kill_one
+check "no failed request when an API container crashes under load" kill_one
+# restart: unless-stopped brings the crashed replica back, and it becomes healthy again.
+restarted() {
+    local victim deadline=$((SECONDS + 90)); victim=$(cat "$work/victim")
+    until [[ $(podman inspect --format '{{.State.Status}}' "$victim") == running ]] && podman healthcheck run "$victim" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || fail "$victim is $(podman inspect --format '{{.State.Status}}' "$victim"), not running and healthy, 90 s after its crash"
+        sleep 2
+    done
+    podman inspect --format '{{.Name}}: {{.State.Status}}, restarted {{.RestartCount}} time(s), health {{.State.Health.Status}}' "$victim"
+}
+check "the crashed API container restarts and is healthy again" restarted
 
 rollout() {
     local before after deadline new=$((catalog_size + 40))
@@ -422,7 +437,7 @@ rollout() {
     sleep 2
     # The catalog grows by 40 products; the one-shot indexer brings the index up to date beside the old one and
     # renames it into place; every replica reloads it by itself while serving.
-    head -n $((new + 1)) data/products.csv >"$work/stack/data/products.csv.new"
+    sed -n "1,$((new + 1))p" data/products.csv >"$work/stack/data/products.csv.new"
     chown 1000:1000 "$work/stack/data/products.csv.new" && mv "$work/stack/data/products.csv.new" "$work/stack/data/products.csv"
     compose --profile replicas run --rm -T indexer
     deadline=$((SECONDS + 60)) after=0
