@@ -127,8 +127,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "containers: interrupted" >&2; exit 130' INT
 trap 'echo "containers: the time limit of $limit s was reached" >&2; record "finishes within $limit s" "$(elapsed "$started")" FAIL; exit 124' TERM
+# One run at a time on a machine (the storage, the project and the port are shared): wait for another to finish.
+mkdir -p "$storage"
+exec 9>"$storage/.lock"
+if ! flock --nonblock 9; then
+    echo "containers: another run holds $storage/.lock; waiting for it (at most $limit s)"
+    flock --wait "$limit" 9 || { record "waits for another run to finish" "$(elapsed "$started")" FAIL; exit 1; }
+fi
 (sleep "$limit" && kill -TERM $$) 2>/dev/null &
 watchdog_pid=$!
+# The first free loopback port from CONTAINER_PORT on.
+while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
+base=http://127.0.0.1:$port
 
 # --- 1. Tools, and Podman configured for this machine. Rootful Podman; this script's own storage, networks and
 # settings (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, CONTAINERS_REGISTRIES_CONF), so nothing else's is touched.
@@ -318,22 +328,24 @@ if [[ $(ps -p 1 -o comm=) != systemd ]]; then health_loop & health_pid=$!; fi
 stack_up() { compose "$@" up --detach --no-build; compose "$@" ps; }
 step "docker-compose up: indexer, api, web" stack_up
 http() { curl --silent --show-error --max-time 30 "$@"; }
-expect_status() { # STATUS CURL-ARGS...: prints the body
+expect_status() { # STATUS CURL-ARGS...: prints the body; logs the status and the body's start
     local out code; out=$(http --write-out '\n%{http_code}' "${@:2}") || fail "curl ${*:2} failed"
-    code=${out##*$'\n'}; out=${out%$'\n'*}; echo "${out:0:600}"
+    code=${out##*$'\n'}; out=${out%$'\n'*}
+    echo "HTTP $code from ${*: -1}: ${out:0:400}" >&2
     [[ $code == "$1" ]] || fail "HTTP $code, expected $1: ${*:2}"
+    printf '%s\n' "$out"
 }
-page() { expect_status 200 "$base/" | grep -i '<!doctype html' >/dev/null || fail "/ is not the page"; expect_status 200 "$base/config.json"; }
-ready() { expect_status 200 "$base/health/ready"; expect_status 200 "$base/stats" | jq -e ".indexed == $catalog_size"; }
+page() { expect_status 200 "$base/" | grep -i '<!doctype html' >/dev/null || fail "/ is not the page"; expect_status 200 "$base/config.json" >/dev/null; }
+ready() { expect_status 200 "$base/health/ready" >/dev/null; expect_status 200 "$base/stats" | jq -e ".indexed == $catalog_size"; }
 search_photo() {
-    expect_status 200 -F "file=@$photo;type=image/jpeg" "$base/search" | tee "$work/search.json"
+    expect_status 200 -F "file=@$photo;type=image/jpeg" "$base/search" >"$work/search.json"
     jq -e --arg id "$first_id" '.results[0].id == $id and (.results[0].score | type == "number")' "$work/search.json" \
         || fail "the product whose photo was sent ($first_id) is not the first result"
 }
 search_vector() {
     local dimension; dimension=$(http "$base/model" | jq -e .dimension)
     jq -n --argjson d "$dimension" '{vector: [range($d) | (. % 7) + 1], top_k: 5, threshold: 0}' >"$work/vector.json"
-    expect_status 200 -H 'Content-Type: application/json' --data-binary "@$work/vector.json" "$base/search/vector" | tee "$work/vector-result.json"
+    expect_status 200 -H 'Content-Type: application/json' --data-binary "@$work/vector.json" "$base/search/vector" >"$work/vector-result.json"
     jq -e '.results | length == 5' "$work/vector-result.json" || fail "expected the 5 nearest products"
 }
 check "GET / serves the page through nginx" page
