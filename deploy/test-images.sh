@@ -13,7 +13,7 @@
 #   6. tears everything down (containers, networks, volumes, images, the Podman service), also when a step fails.
 # Every check is one line "PASS|FAIL name (seconds)" and one test case in a JUnit XML file (CONTAINER_RESULTS,
 # default artifacts/test-results/containers.xml), which ./test.sh counts. Exit status 0 only when all passed. Needs
-# root (rootful Podman). Everything listens on 127.0.0.1 only; the whole run is bounded (CONTAINER_TIMEOUT, 600 s).
+# root (rootful Podman). Everything listens on 127.0.0.1 only; the whole run is bounded (CONTAINER_TIMEOUT, 900 s).
 # Environment: IMAGESEARCH_MIRROR (../shared: models/ and the query photos), CONTAINER_STORAGE
 # (/var/lib/imagesearch-test-images: Podman's storage for this script only, emptied at start and end),
 # CONTAINER_CACHE (~/.cache/imagesearch/container-bases), CONTAINER_PORT (18080), APT_MIRROR (the Debian mirror for
@@ -27,7 +27,7 @@ results=${CONTAINER_RESULTS:-$root/artifacts/test-results/containers.xml}
 storage=${CONTAINER_STORAGE:-/var/lib/imagesearch-test-images}
 cache=${CONTAINER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/imagesearch/container-bases}
 port=${CONTAINER_PORT:-18080}
-limit=${CONTAINER_TIMEOUT:-600}
+limit=${CONTAINER_TIMEOUT:-900}
 apt_mirror=${APT_MIRROR:-http://deb.debian.org/debian}
 project=imagesearch-test
 node_version=22.23.5
