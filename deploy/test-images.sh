@@ -244,7 +244,9 @@ standins() {
     ((bad == 0)) || fail "a stand-in root filesystem could not be made"
     local trixie; trixie=$(cat "$work/rootfs-trixie")
     podman tag "$trixie" docker.io/library/debian:trixie-slim
-    local dotnet_root; dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+    local dotnet_root=${DOTNET_ROOT:-$(dirname "$(readlink -f "$(command -v dotnet)")")}
+    [[ -d $dotnet_root/shared/Microsoft.AspNetCore.App && -d $dotnet_root/sdk ]] \
+        || fail "no .NET SDK with the ASP.NET Core runtime in $dotnet_root: set DOTNET_ROOT to the folder that holds them"
     local build=(podman build --quiet --format docker --layers=false --build-context "dotnet=$dotnet_root" --build-context cacerts=/etc/ssl/certs
         --build-arg "ASPNET_BASE=$trixie" --build-arg "SDK_BASE=$trixie" -f deploy/standins/dotnet.Containerfile)
     "${build[@]}" --target aspnet -t mcr.microsoft.com/dotnet/aspnet:10.0-trixie-slim deploy/standins >/dev/null
