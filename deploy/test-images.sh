@@ -9,12 +9,13 @@
 #   4. the default compose stack on a small copy of the sample catalog: the page, /health/ready, POST /search with a
 #      photo and POST /search/vector through nginx; every container non-root with a passing health check;
 #   5. the 'replicas' profile started afresh under a bounded load: no failed request from the first second, none
-#      when an API container is killed, none while a new index is rolled out (every replica then serves it);
+#      when a replica's API process is killed (and it comes back healthy), none while a new index is rolled out
+#      (every replica then serves it);
 #   6. tears everything down (containers, networks, volumes, images, the Podman service), also when a step fails.
 # Every check is one line "PASS|FAIL name (seconds)" and one test case in a JUnit XML file (CONTAINER_RESULTS,
 # default artifacts/test-results/containers.xml), which ./test.sh counts. Exit status 0 only when all passed. Needs
 # root (rootful Podman). Everything listens on 127.0.0.1 only; the whole run is bounded (CONTAINER_TIMEOUT, 900 s).
-# Environment: IMAGESEARCH_MIRROR (../shared: models/ and the query photos), CONTAINER_STORAGE
+# Environment: IMAGESEARCH_MIRROR (../shared: its models/ holds the ONNX model), CONTAINER_STORAGE
 # (/var/lib/imagesearch-test-images: Podman's storage for this script only, emptied at start and end),
 # CONTAINER_CACHE (~/.cache/imagesearch/container-bases), CONTAINER_PORT (18080), APT_MIRROR (the Debian mirror for
 # the stand-ins, http://deb.debian.org/debian), KEEP_IMAGES=1 (leave the images in CONTAINER_STORAGE).
@@ -46,7 +47,7 @@ cases=$work/cases.xml
 : >"$cases"
 passed=0 failed=0
 now() { date +%s.%N; }
-elapsed() { printf '%.1f' "$(echo "$(now) - $1" | bc)"; }
+elapsed() { awk -v now="$(now)" -v start="$1" 'BEGIN { printf "%.1f", now - start }'; }
 xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' | tr -d '\000-\010\013\014\016-\037'; }
 record() { # NAME SECONDS OK|FAIL [LOG]
     local name=$1 seconds=$2 outcome=$3 log=${4:-}
@@ -104,8 +105,7 @@ cleanup() {
     trap - EXIT INT TERM
     set +e
     for pid in $current $api_pid $web_pid; do kill_tree "$pid"; done
-    [[ -n $watchdog_pid ]] && kill "$watchdog_pid" 2>/dev/null
-    [[ -n $health_pid ]] && kill "$health_pid" 2>/dev/null
+    for pid in $watchdog_pid $health_pid; do kill_tree "$pid"; done
     if [[ -f $work/load-pids ]]; then for pid in $(cat "$work/load-pids"); do kill_tree "$pid"; done; fi
     if [[ -n $podman_ready ]]; then
         echo "== tear-down"
@@ -134,7 +134,8 @@ if ! flock --nonblock 9; then
     echo "containers: another run holds $storage/.lock; waiting for it (at most $limit s)"
     flock --wait "$limit" 9 || { record "waits for another run to finish" "$(elapsed "$started")" FAIL; exit 1; }
 fi
-(sleep "$limit" && kill -TERM $$) 2>/dev/null &
+# (Helpers that run in the background do not inherit the lock, so that none can hold it after the run.)
+(sleep "$limit" && kill -TERM $$) 2>/dev/null 9>&- &
 watchdog_pid=$!
 # The first free loopback port from CONTAINER_PORT on.
 while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
@@ -144,7 +145,7 @@ base=http://127.0.0.1:$port
 # settings (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, CONTAINERS_REGISTRIES_CONF), so nothing else's is touched.
 install_tools() {
     [[ $(id -u) == 0 ]] || fail "needs root (rootful Podman): run as root or with sudo"
-    local packages=(podman buildah runc netavark aardvark-dns iptables mmdebstrap docker-compose curl bc jq)
+    local packages=(podman buildah runc netavark aardvark-dns iptables mmdebstrap docker-compose curl jq)
     local missing=()
     for package in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -156,7 +157,6 @@ install_tools() {
     fi
     podman --version; buildah --version; docker-compose --version; mmdebstrap --version
 }
-command -v bc >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null 2>&1 || true; }
 echo "== 1. tools"
 step "installs podman, buildah, mmdebstrap and docker-compose" install_tools
 
@@ -309,7 +309,7 @@ socket=$work/podman.sock
 export DOCKER_HOST=unix://$socket IMAGESEARCH_PORT=$port IMAGESEARCH_ADDRESS=127.0.0.1 COMPOSE_HTTP_TIMEOUT=300
 compose() { docker-compose --project-name "$project" --project-directory "$work/stack" -f "$work/stack/docker-compose.yml" "$@"; }
 start_service() {
-    podman system service --time=0 "unix://$socket" >"$logs/podman-service.log" 2>&1 &
+    podman system service --time=0 "unix://$socket" >"$logs/podman-service.log" 2>&1 9>&- &
     echo $! >"$work/service.pid"
     for _ in $(seq 50); do [[ -S $socket ]] && curl -fsS --unix-socket "$socket" http://d/_ping && return 0; sleep 0.2; done
     fail "the Podman service did not start"
@@ -325,7 +325,7 @@ health_loop() {
 echo "== 4. the default stack"
 step "the Podman service answers the Docker API" start_service
 service_pid=$(cat "$work/service.pid")
-if [[ $(ps -p 1 -o comm=) != systemd ]]; then health_loop & health_pid=$!; fi
+if [[ $(ps -p 1 -o comm=) != systemd ]]; then health_loop 9>&- & health_pid=$!; fi
 
 stack_up() { compose "$@" up --detach --no-build; compose "$@" ps; }
 step "docker-compose up: indexer, api, web" stack_up
