@@ -64,6 +64,12 @@ else
   failed=$((failed + 1))
 fi
 
+# The images: deploy/test-images.sh builds both and runs the compose stacks for real (Podman, as root); each of its
+# checks is a test case in its JUnit report. It never skips: when Podman cannot run here, that is a failure.
+container_status=0
+CONTAINER_RESULTS="$PWD/$results/containers.xml" deploy/test-images.sh || container_status=$?
+web_results "container tests" "$results/containers.xml" "$container_status"
+
 line="$passed passed, $failed failed"
 ((skipped > 0)) && line+=", $skipped skipped"
 echo

@@ -63,8 +63,9 @@ public sealed partial class DeploymentFilesTests
         var services = Services();
         var runPort = RunScriptPort();
 
-        var published = services["web"]!["ports"]!.AsArray().Select(p => p!["published"]?.ToString() ?? p.ToString()).ToList();
-        Assert.That(published.Any(p => p.Split(':')[0] == runPort), Is.True, $"web publishes {string.Join(", ", published)}; run.sh uses {runPort}");
+        // docker-compose 1.29 writes a port as "[HOST_IP:]PUBLISHED:TARGET[/PROTOCOL]".
+        var published = services["web"]!["ports"]!.AsArray().Select(p => p is JsonObject port ? port["published"]!.ToString() : p!.ToString().Split(':')[^2]).ToList();
+        Assert.That(published, Does.Contain(runPort), $"web publishes {string.Join(", ", published)}; run.sh uses {runPort}");
         Assert.That(Environment(services["web"]!)["API_UPSTREAM"], Is.EqualTo($"api:{ImagePort()}"));
         Assert.That(ImagePort(), Is.EqualTo(runPort), "the API image listens where run.sh starts the API");
     }
