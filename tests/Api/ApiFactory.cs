@@ -114,4 +114,30 @@ internal sealed class ApiFactory : WebApplicationFactory<Program>
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
+
+    /// <summary>Starts the API with these settings, expects it to fail, and returns every message of the exception chain.</summary>
+    public static string StartFails(Dictionary<string, string?> settings)
+    {
+        using var factory = new ApiFactory(settings);
+        try
+        {
+            using var client = factory.CreateClient();
+        }
+        catch (Exception e)
+        {
+            var messages = new List<string>();
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+            {
+                messages.Add(inner.Message);
+            }
+
+            // The host may be torn down before the test server reports the start-up exception (it then throws
+            // ObjectDisposedException instead), so the service's own log line is part of what it said.
+            messages.AddRange(factory.Logs.Where(l => l.Contains("cannot start", StringComparison.Ordinal)));
+            return string.Join(" | ", messages);
+        }
+
+        Assert.Fail("The API started.");
+        return string.Empty;
+    }
 }

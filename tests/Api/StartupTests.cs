@@ -10,7 +10,7 @@ public sealed class StartupTests
     {
         var missing = Path.Combine(Path.GetTempPath(), $"imagesearch-missing-{Guid.NewGuid():N}", "index.csv");
 
-        var message = StartFails(new() { ["ImageSearch:IndexPath"] = missing });
+        var message = ApiFactory.StartFails(new() { ["ImageSearch:IndexPath"] = missing });
 
         Assert.That(message, Does.Contain("ImageSearch:IndexPath").And.Contain(missing));
     }
@@ -20,7 +20,7 @@ public sealed class StartupTests
     {
         var folder = Path.Combine(Path.GetTempPath(), $"imagesearch-missing-{Guid.NewGuid():N}");
 
-        var message = StartFails(new()
+        var message = ApiFactory.StartFails(new()
         {
             ["ImageSearch:ModelPath"] = Path.Combine(folder, "model.onnx"),
             ["ImageSearch:CatalogPath"] = Path.Combine(folder, "products.csv"),
@@ -36,7 +36,7 @@ public sealed class StartupTests
         var index = Path.Combine(folder, "index.csv");
         File.Copy(ApiTestCatalog.IndexPath, index);
 
-        var message = StartFails(new() { ["ImageSearch:IndexPath"] = index });
+        var message = ApiFactory.StartFails(new() { ["ImageSearch:IndexPath"] = index });
 
         Assert.That(message, Does.Contain(index + ".meta.json"));
     }
@@ -45,7 +45,7 @@ public sealed class StartupTests
     public void An_index_built_with_another_model_is_refused_with_the_mismatch_message()
     {
         // The reference features model is another file (another SHA-256) than the model the index was built with.
-        var message = StartFails(new() { ["ImageSearch:ModelPath"] = ModelZooFixture.ReferenceFeatures });
+        var message = ApiFactory.StartFails(new() { ["ImageSearch:ModelPath"] = ModelZooFixture.ReferenceFeatures });
 
         Assert.That(message, Does.Contain(ApiTestCatalog.IndexPath).And.Contain("was built with model").And.Contain("rebuild the index"));
     }
@@ -53,34 +53,8 @@ public sealed class StartupTests
     [Test]
     public void Bad_limits_stop_the_start()
     {
-        var message = StartFails(new() { ["ImageSearch:MaxUploadBytes"] = "0", ["ImageSearch:Preprocessing"] = "sharpen" });
+        var message = ApiFactory.StartFails(new() { ["ImageSearch:MaxUploadBytes"] = "0", ["ImageSearch:Preprocessing"] = "sharpen" });
 
         Assert.That(message, Does.Contain("MaxUploadBytes").And.Contain("sharpen"));
-    }
-
-    /// <summary>Starts the API with these settings, expects it to fail, and returns every message of the exception chain.</summary>
-    private static string StartFails(Dictionary<string, string?> settings)
-    {
-        using var factory = new ApiFactory(settings);
-        try
-        {
-            using var client = factory.CreateClient();
-        }
-        catch (Exception e)
-        {
-            var messages = new List<string>();
-            for (var inner = e; inner is not null; inner = inner.InnerException)
-            {
-                messages.Add(inner.Message);
-            }
-
-            // The host may be torn down before the test server reports the start-up exception (it then throws
-            // ObjectDisposedException instead), so the service's own log line is part of what it said.
-            messages.AddRange(factory.Logs.Where(l => l.Contains("cannot start", StringComparison.Ordinal)));
-            return string.Join(" | ", messages);
-        }
-
-        Assert.Fail("The API started.");
-        return string.Empty;
     }
 }

@@ -8,7 +8,7 @@ public sealed class PostgresStartupTests
     [Test]
     public void Without_a_published_version_the_start_says_to_publish_one()
     {
-        var message = StartFails(PostgresTestServer.ApiSettings(PostgresTestServer.NewSchema("empty")));
+        var message = ApiFactory.StartFails(PostgresTestServer.ApiSettings(PostgresTestServer.NewSchema("empty")));
         Assert.That(message, Does.Contain("No index is published").And.Contain("build-index publish"));
     }
 
@@ -17,7 +17,7 @@ public sealed class PostgresStartupTests
     {
         var settings = PostgresTestServer.ApiSettings("imagesearch");
         settings["ImageSearch:Postgres:ConnectionString"] = null;
-        var message = StartFails(settings);
+        var message = ApiFactory.StartFails(settings);
         Assert.That(message, Does.Contain("ImageSearch:Postgres:ConnectionString is required").And.Contain("ImageSearch__Postgres__ConnectionString"));
     }
 
@@ -26,30 +26,7 @@ public sealed class PostgresStartupTests
     {
         var settings = PostgresTestServer.ApiSettings("imagesearch", ("ImageSearch:Postgres:ConnectTimeout", "00:00:01"));
         settings["ImageSearch:Postgres:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=nobody;Database=none";
-        var message = StartFails(settings);
+        var message = ApiFactory.StartFails(settings);
         Assert.That(message, Does.Contain("The vector database is unavailable"));
-    }
-
-    private static string StartFails(Dictionary<string, string?> settings)
-    {
-        using var factory = new ApiFactory(settings);
-        try
-        {
-            using var client = factory.CreateClient();
-        }
-        catch (Exception e)
-        {
-            var messages = new List<string>();
-            for (var inner = e; inner is not null; inner = inner.InnerException)
-            {
-                messages.Add(inner.Message);
-            }
-
-            messages.AddRange(factory.Logs.Where(l => l.Contains("cannot start", StringComparison.Ordinal)));
-            return string.Join(" | ", messages);
-        }
-
-        Assert.Fail("The API started.");
-        return string.Empty;
     }
 }
