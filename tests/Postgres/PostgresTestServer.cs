@@ -30,7 +30,11 @@ internal static class PostgresTestServer
     /// <summary>The sample catalog and its index, as ./setup.sh makes them.</summary>
     public static string SampleCatalog => Path.Combine(ChildProcess.RepositoryRoot(), "data", "products.csv");
 
-    public static string SampleIndex => Path.Combine(ChildProcess.RepositoryRoot(), "data", "index.csv");
+    public static string SampleIndex =>
+        Path.Combine(ChildProcess.RepositoryRoot(), "data", "index.csv") is var path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException(
+                $"{path} does not exist: these tests publish the sample's index. ./test.sh builds it; by hand: dotnet run --project build-index -c Release -- build --catalog data/products.csv --out data/index.csv --incremental");
 
     public static string Model => Path.Combine(ChildProcess.RepositoryRoot(), "models", "mobilenetv2-12-int8.features.onnx");
 
