@@ -23,7 +23,7 @@ public sealed class ImageSearchOptions
     public string IndexPath { get; set; } = "data/index.csv";
 
     /// <summary>The prepared feature model.</summary>
-    public string ModelPath { get; set; } = "models/mobilenetv2-12-int8.features.onnx";
+    public string ModelPath { get; set; } = FeatureModelFile.DefaultPath;
 
     /// <summary>Name of the preprocessing the model expects.</summary>
     public string Preprocessing { get; set; } = PreprocessingOptions.ImageNet.Name;

@@ -68,7 +68,7 @@ internal static class ExperimentCommand
             var which = parse.GetValue(plan)!;
             if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote" or "augment" or "augment-rerank")
             {
-                using var embedder = new ViewEmbedder(LabOptions.ResolveModel(parse.GetValue(model)), parse.GetValue(features)!.FullName);
+                using var embedder = new ViewEmbedder(FeatureModelFile.Resolve(parse.GetValue(model)), parse.GetValue(features)!.FullName);
                 var catalogViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : ImageViews.All;
                 var queryViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryViews;
                 var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogViews, queryViews), merged);

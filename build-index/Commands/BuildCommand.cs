@@ -145,7 +145,7 @@ internal static class BuildCommand
             {
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
                 {
-                    ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    ModelPath = FeatureModelFile.Resolve(parse.GetValue(model)),
                     Pooling = parse.GetValue(pooling)!,
                     Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
                 });

@@ -6,11 +6,9 @@ namespace ImageSearch.BuildIndex.Commands;
 /// <summary>Options several commands share.</summary>
 internal static class CommonOptions
 {
-    public const string DefaultModel = "models/mobilenetv2-12-int8.features.onnx";
-
     public static Option<string?> Model() => new("--model")
     {
-        Description = $"The prepared feature model (default: {DefaultModel}, looked up from the current folder upwards).",
+        Description = $"The prepared feature model (default: {FeatureModelFile.DefaultPath}, looked up from the current folder upwards).",
     };
 
     public static Option<QuantizedPrecision> Int8Kernels() => new("--int8-kernels")
@@ -43,24 +41,4 @@ internal static class CommonOptions
         "isotonic" => ImageSearch.Core.Build.Calibration.CalibrationMethod.Isotonic,
         _ => throw new FormatException($"Unknown calibration '{text}': use logistic (Platt) or isotonic."),
     };
-
-    /// <summary>The given path, or the default model found in the current folder or one of its parents.</summary>
-    public static string ResolveModel(string? path)
-    {
-        if (!string.IsNullOrEmpty(path))
-        {
-            return Path.GetFullPath(path);
-        }
-
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, DefaultModel);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Path.GetFullPath(DefaultModel);
-    }
 }

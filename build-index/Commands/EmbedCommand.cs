@@ -52,7 +52,7 @@ internal static class EmbedCommand
                 using var embedder = ImageEmbedder.Create(
                     new EmbedderOptions
                     {
-                        ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                        ModelPath = FeatureModelFile.Resolve(parse.GetValue(model)),
                         Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider) },
                     },
                     log);

@@ -71,7 +71,7 @@ internal static class EvaluateCommand
                 var queries = QuerySplit.Select(QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName), which);
                 using var embedder = ImageEmbedder.Create(new EmbedderOptions
                 {
-                    ModelPath = CommonOptions.ResolveModel(parse.GetValue(model)),
+                    ModelPath = FeatureModelFile.Resolve(parse.GetValue(model)),
                     Pooling = parse.GetValue(pooling)!,
                     Inference = new InferenceOptions { QuantizedPrecision = parse.GetValue(precision) },
                 });
