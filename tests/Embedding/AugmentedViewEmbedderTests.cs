@@ -31,4 +31,33 @@ public sealed class AugmentedViewEmbedderTests
             }
         }
     }
+
+    [Test]
+    public void Views_rendered_at_the_resize_size_embed_as_their_whole_view_would_and_other_sizes_still_embed()
+    {
+        using var embedder = ImageEmbedder.Create(new EmbedderOptions { ModelPath = ModelZooFixture.PreparedModel });
+        ReadOnlyMemory<byte>[] photos = [ImagingTestData.Photo("owl.jpg")];
+        var augmenter = new ViewAugmenter(new ViewAugmentationOptions());
+        var fast = new AugmentedViewEmbedder(embedder, augmenter).Embed(photos, views: 4);
+
+        // The same views rendered whole and preprocessed like any photo.
+        using var image = embedder.Preprocessor.Decode(photos[0].Span);
+        var d = embedder.Dimension;
+        var inputs = new float[4 * embedder.Preprocessor.TensorLength];
+        for (var k = 0; k < 4; k++)
+        {
+            using var view = augmenter.Render(image, augmenter.SeedOf(photos[0].Span, k));
+            embedder.Preprocessor.Tensorizer.Write(view, inputs.AsSpan(k * embedder.Preprocessor.TensorLength, embedder.Preprocessor.TensorLength));
+        }
+
+        var whole = new float[4 * d];
+        embedder.Extractor.Extract(inputs, 4, whole);
+        Assert.That(fast, Is.EqualTo(whole));
+
+        var larger = new AugmentedViewEmbedder(embedder, new ViewAugmenter(new ViewAugmentationOptions { OutputShortSide = 320 })).Embed(photos, views: 4);
+        for (var k = 0; k < 4; k++)
+        {
+            Assert.That(TensorPrimitives.CosineSimilarity(larger.AsSpan(k * d, d), fast.AsSpan(k * d, d)), Is.GreaterThan(0.8f), $"view {k} at 320 px is the same view, resized");
+        }
+    }
 }

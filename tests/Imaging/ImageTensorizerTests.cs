@@ -57,6 +57,38 @@ public sealed class ImageTensorizerTests
         }
     }
 
+    [TestCase(256, 256)]
+    [TestCase(256, 341)]
+    [TestCase(300, 256)]
+    public void An_image_already_at_the_resize_size_gives_the_same_tensor_as_its_centre_crop_written_as_is(int width, int height)
+    {
+        using var image = new RgbImage(width, height);
+        var random = new Random(width * height);
+        random.NextBytes(image.Pixels);
+        int left = (int)Math.Round((width - 224) / 2.0, MidpointRounding.ToEven), top = (int)Math.Round((height - 224) / 2.0, MidpointRounding.ToEven);
+        using var crop = new RgbImage(224, 224);
+        for (var y = 0; y < 224; y++)
+        {
+            image.Row(top + y).Slice(left * 3, 224 * 3).CopyTo(crop.Row(y));
+        }
+
+        var resized = new float[Tensorizer.TensorLength];
+        var cropped = new float[Tensorizer.TensorLength];
+        Tensorizer.Write(image, resized);
+        Tensorizer.WriteCropped(crop, cropped);
+
+        Assert.That(cropped, Is.EqualTo(resized));
+    }
+
+    [Test]
+    public void Writing_a_crop_of_the_wrong_size_names_both_sizes()
+    {
+        using var crop = new RgbImage(256, 224);
+
+        var error = Assert.Throws<ArgumentException>(() => Tensorizer.WriteCropped(crop, new float[Tensorizer.TensorLength]));
+        Assert.That(error!.Message, Does.Contain("256x224").And.Contain("224x224"));
+    }
+
     [Test]
     public void The_Inception_convention_maps_pixels_to_minus_one_to_one()
     {

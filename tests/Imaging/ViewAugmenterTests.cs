@@ -123,6 +123,65 @@ public sealed class ViewAugmenterTests
     }
 
     [Test]
+    public void A_centre_render_is_exactly_the_centre_crop_of_the_whole_view()
+    {
+        using var photo = Gradient(340, 260);
+        using var background = Gradient(90, 120);
+        var augmenter = new ViewAugmenter(new ViewAugmentationOptions { PadProbability = 0.5, BlurProbability = 0.5 });
+        for (var k = 0; k < 24; k++)
+        {
+            var seed = augmenter.SeedOf([5, 6], k);
+            using var whole = augmenter.Render(photo, seed, background);
+            using var centre = augmenter.RenderCentre(photo, seed, background, 224);
+            int left = (int)Math.Round((whole.Width - 224) / 2.0, MidpointRounding.ToEven), top = (int)Math.Round((whole.Height - 224) / 2.0, MidpointRounding.ToEven);
+
+            Assert.That((centre.Width, centre.Height), Is.EqualTo((224, 224)));
+            for (var y = 0; y < 224; y++)
+            {
+                Assert.That(centre.Row(y).SequenceEqual(whole.Row(top + y).Slice(left * 3, 224 * 3)), Is.True, $"view {k}, row {y}");
+            }
+        }
+    }
+
+    [Test]
+    public void A_centre_render_cannot_be_larger_than_the_views_shorter_side()
+    {
+        using var photo = Gradient();
+        var augmenter = new ViewAugmenter(new ViewAugmentationOptions());
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => augmenter.RenderCentre(photo, 1, null, 257).Dispose());
+        Assert.Throws<ArgumentOutOfRangeException>(() => augmenter.RenderCentre(photo, 1, null, 0).Dispose());
+    }
+
+    [Test]
+    public void Brightness_contrast_and_saturation_change_a_view_as_their_factors_say()
+    {
+        using var photo = Flat(200, 200, 150, 120, 100);
+        var darker = new ViewAugmenter(Identity with { OutputShortSide = 200, Brightness = 0.5 });
+        var brightness = Enumerable.Range(0, 16).Select(seed =>
+        {
+            using var view = darker.Render(photo, seed);
+            return ImagingTestData.Pixel(view, 100, 100);
+        }).ToList();
+
+        // Brightness scales every channel alike (a flat photo has no contrast to change).
+        Assert.That(brightness.Select(p => p.R / (double)p.G), Is.All.EqualTo(1.25).Within(0.02));
+        Assert.That(brightness.Distinct().Count(), Is.GreaterThan(8));
+
+        // Saturation moves a colour towards or away from its grey and keeps its luma.
+        var saturate = new ViewAugmenter(Identity with { OutputShortSide = 200, Saturation = 1 });
+        var saturated = Enumerable.Range(0, 16).Select(seed =>
+        {
+            using var view = saturate.Render(photo, seed);
+            return ImagingTestData.Pixel(view, 100, 100);
+        }).ToList();
+        Assert.That(saturated.Distinct().Count(), Is.GreaterThan(8));
+        Assert.That(saturated.Select(Luma), Is.All.EqualTo(Luma(ImagingTestData.Pixel(photo, 100, 100))).Within(1.5));
+    }
+
+    private static double Luma((int R, int G, int B) p) => (0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B);
+
+    [Test]
     public void Seeds_depend_on_the_photo_the_view_number_and_the_settings()
     {
         var augmenter = new ViewAugmenter(new ViewAugmentationOptions());

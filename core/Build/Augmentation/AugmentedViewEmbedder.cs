@@ -7,8 +7,9 @@ namespace ImageSearch.Core.Build.Augmentation;
 /// <summary>
 /// Embeds augmented views (<see cref="ViewAugmenter"/>) of photos with an <see cref="ImageEmbedder"/>'s model and
 /// preprocessing: each photo is decoded once, each view rendered from it and then resized and centre-cropped like any
-/// photo. View k of a photo depends only on its bytes, k, the augmentation settings and the background it is given, so
-/// a rebuild gets the same views (and can keep them: see the build's view cache).
+/// photo (views rendered at the preprocessing's resize size need no resize, so only that centre crop is rendered). View
+/// k of a photo depends only on its bytes, k, the augmentation settings and the background it is given, so a rebuild
+/// gets the same views (and can keep them: see the build's view cache).
 /// </summary>
 public sealed class AugmentedViewEmbedder
 {
@@ -136,6 +137,9 @@ public sealed class AugmentedViewEmbedder
     {
         var length = _embedder.Preprocessor.TensorLength;
         var tensorizer = _embedder.Preprocessor.Tensorizer;
+
+        // Views already at the preprocessing's resize size need no resize: only the crop the model sees is rendered.
+        var centreOnly = _augmenter.Options.OutputShortSide == tensorizer.Options.ResizeShortSide;
         var runs = new List<(int Start, int Count)>();
         for (var i = chunk.Start; i < chunk.Start + chunk.Count;)
         {
@@ -157,8 +161,18 @@ public sealed class AugmentedViewEmbedder
                 using var image = _embedder.Preprocessor.Decode(bytes);
                 for (var r = run.Start; r < run.Start + run.Count; r++)
                 {
-                    using var view = _augmenter.Render(image, _augmenter.SeedOf(bytes, views[r].View), views[r].Background);
-                    tensorizer.Write(view, inputs.AsSpan((r - chunk.Start) * length, length));
+                    var seed = _augmenter.SeedOf(bytes, views[r].View);
+                    var input = inputs.AsSpan((r - chunk.Start) * length, length);
+                    if (centreOnly)
+                    {
+                        using var centre = _augmenter.RenderCentre(image, seed, views[r].Background, tensorizer.Options.CropSize);
+                        tensorizer.WriteCropped(centre, input);
+                    }
+                    else
+                    {
+                        using var view = _augmenter.Render(image, seed, views[r].Background);
+                        tensorizer.Write(view, input);
+                    }
                 }
             });
         }

@@ -51,9 +51,12 @@ public sealed record ViewAugmentationOptions
     /// <summary>Mixed into every view's seed: another seed gives other views of the same photos.</summary>
     public int Seed { get; init; } = 8;
 
+    /// <summary>How views are drawn from the settings: a change to the drawing changes the views the same settings make.</summary>
+    public const int Rendering = 2;
+
     /// <summary>The settings in words: views made with the same description are the same views.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"area {MinArea}-{MaxArea}, aspect x{MaxAspectChange:0.###}, flip {FlipProbability}, rotation {MaxRotationDegrees} deg, brightness {Brightness}, contrast {Contrast}, saturation {Saturation}, blur {BlurProbability}, pad {PadProbability} (scale >= {MinPadScale}), short side {OutputShortSide}, seed {Seed}");
+        $"area {MinArea}-{MaxArea}, aspect x{MaxAspectChange:0.###}, flip {FlipProbability}, rotation {MaxRotationDegrees} deg, brightness {Brightness}, contrast {Contrast}, saturation {Saturation}, blur {BlurProbability}, pad {PadProbability} (scale >= {MinPadScale}), short side {OutputShortSide}, seed {Seed}, rendering {Rendering}");
 
     /// <summary>Throws <see cref="ArgumentException"/> for settings that cannot make a view.</summary>
     public void Validate()

@@ -48,6 +48,22 @@ public sealed class ImageTensorizer
     public void Write(RgbImage image, Span<float> destination, (int Width, int Height)? fullSize = null) =>
         ResizeCrop(image, destination, fullSize, _scale, _bias);
 
+    /// <summary>
+    /// Writes the normalised CHW tensor of <paramref name="crop"/>, which is already the model's input size
+    /// (<see cref="PreprocessingOptions.CropSize"/> square): no resize, the same values <see cref="Write"/> gives for a
+    /// centre crop that needs none.
+    /// </summary>
+    public void WriteCropped(RgbImage crop, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(crop);
+        if (crop.Width != Options.CropSize || crop.Height != Options.CropSize)
+        {
+            throw new ArgumentException($"The crop is {crop.Width}x{crop.Height}; the model takes {Options.CropSize}x{Options.CropSize}.", nameof(crop));
+        }
+
+        Resample(crop, destination, (crop.Width, crop.Height), 0, 0, _scale, _bias);
+    }
+
     /// <summary>The resized, cropped pixels as CHW floats on the 0-255 scale (no normalisation); for tests and tools.</summary>
     public void WriteUnnormalized(RgbImage image, Span<float> destination, (int Width, int Height)? fullSize = null) =>
         ResizeCrop(image, destination, fullSize, [1f, 1f, 1f], [0f, 0f, 0f]);
@@ -65,15 +81,23 @@ public sealed class ImageTensorizer
     {
         ArgumentNullException.ThrowIfNull(image);
         var crop = Options.CropSize;
+        var (fullWidth, fullHeight) = fullSize ?? (image.Width, image.Height);
+        var (resizedWidth, resizedHeight) = ResizedSize(fullWidth, fullHeight);
+        var left = (int)Math.Round((resizedWidth - crop) / 2.0, MidpointRounding.ToEven);
+        var top = (int)Math.Round((resizedHeight - crop) / 2.0, MidpointRounding.ToEven);
+        Resample(image, destination, (resizedWidth, resizedHeight), left, top, scale, bias);
+    }
+
+    /// <summary>Resizes <paramref name="image"/> to <paramref name="resized"/> and writes the crop at (left, top).</summary>
+    private void Resample(RgbImage image, Span<float> destination, (int Width, int Height) resized, int left, int top, ReadOnlySpan<float> scale, ReadOnlySpan<float> bias)
+    {
+        var crop = Options.CropSize;
         if (destination.Length < TensorLength)
         {
             throw new ArgumentException($"Destination needs {TensorLength} floats.", nameof(destination));
         }
 
-        var (fullWidth, fullHeight) = fullSize ?? (image.Width, image.Height);
-        var (resizedWidth, resizedHeight) = ResizedSize(fullWidth, fullHeight);
-        var left = (int)Math.Round((resizedWidth - crop) / 2.0, MidpointRounding.ToEven);
-        var top = (int)Math.Round((resizedHeight - crop) / 2.0, MidpointRounding.ToEven);
+        var (resizedWidth, resizedHeight) = resized;
         var columns = ResampleWeights.Create(image.Width, resizedWidth, left, crop);
         var rows = ResampleWeights.Create(image.Height, resizedHeight, top, crop);
 
