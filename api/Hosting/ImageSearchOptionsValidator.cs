@@ -79,9 +79,9 @@ public sealed class ImageSearchOptionsValidator(ILogger<ImageSearchOptionsValida
             failures.Add("ImageSearch:Concurrency: MaxConcurrentEmbeddings must be ≥ 0 (0: one per processor), QueueLength ≥ -1 (-1: eight per slot), RetryAfter ≥ 0, MaxConcurrentFetches ≥ 1.");
         }
 
-        if (options.RateLimit is null || (options.RateLimit.Enabled && (options.RateLimit.PermitLimit < 1 || options.RateLimit.Window <= TimeSpan.Zero)))
+        if (options.RateLimit is null || (options.RateLimit.Enabled && (options.RateLimit.PermitLimit < 1 || options.RateLimit.ImagePermitLimit < 1 || options.RateLimit.Window <= TimeSpan.Zero)))
         {
-            failures.Add("ImageSearch:RateLimit: PermitLimit must be positive and Window longer than zero (or set Enabled to false).");
+            failures.Add("ImageSearch:RateLimit: PermitLimit and ImagePermitLimit must be positive and Window longer than zero (or set Enabled to false).");
         }
 
         foreach (var origin in options.Cors?.AllowedOrigins ?? [])

@@ -26,19 +26,18 @@ public sealed class OverloadTests
         var photo = File.ReadAllBytes(ApiTestCatalog.PhotoOf("C0001"));
         var answers = new List<HttpResponseMessage>();
 
-        // Bursts of concurrent searches until one overlaps another's embedding (the first burst almost always does).
-        for (var burst = 0; burst < 10 && !answers.Any(a => a.StatusCode == HttpStatusCode.ServiceUnavailable); burst++)
+        // Another search's embedding holds the only slot, and the queue holds none: every search now is refused.
+        var limiter = factory.Services.GetRequiredService<EmbeddingLimiter>();
+        using (await limiter.AcquireAsync(CancellationToken.None))
         {
-            using var start = new ManualResetEventSlim();
-            var requests = Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
+            for (var i = 0; i < 3; i++)
             {
-                start.Wait();
-                return await client.PostAsync("/search", SearchForms.WithFile(photo));
-            })).ToList();
-            start.Set();
-            answers.AddRange(await Task.WhenAll(requests));
+                answers.Add(await client.PostAsync("/search", SearchForms.WithFile(photo)));
+            }
         }
 
+        answers.Add(await client.PostAsync("/search", SearchForms.WithFile(photo)));
+        Assert.That(answers.Select(a => a.StatusCode), Is.EqualTo(new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK }));
         Assert.That(answers.Select(a => a.StatusCode), Has.All.AnyOf(HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable));
         Assert.That(answers.Select(a => a.StatusCode), Has.Some.EqualTo(HttpStatusCode.OK).And.Some.EqualTo(HttpStatusCode.ServiceUnavailable));
         foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable))
@@ -116,6 +115,56 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task A_page_of_a_hundred_thumbnails_is_never_refused_and_leaves_the_clients_searches_untouched()
+    {
+        await using var factory = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["ImageSearch:RateLimit:PermitLimit"] = "3",
+            ["ImageSearch:RateLimit:Window"] = "00:01:00",
+        });
+        using var client = factory.CreateClient();
+
+        var thumbnails = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            using var image = await client.GetAsync("/images/C0001");
+            return image.StatusCode;
+        }));
+
+        Assert.That(thumbnails, Is.All.EqualTo(HttpStatusCode.OK));
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await client.GetAsync("/products");
+            Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the searches' budget is whole");
+        }
+
+        using var limited = await client.GetAsync("/products");
+        Assert.That((int)limited.StatusCode, Is.EqualTo(429));
+    }
+
+    [Test]
+    public async Task Images_beyond_their_own_limit_get_429_that_names_that_limit_and_other_requests_go_on()
+    {
+        await using var factory = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["ImageSearch:RateLimit:ImagePermitLimit"] = "5",
+            ["ImageSearch:RateLimit:Window"] = "00:01:00",
+        });
+        using var client = factory.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            using var ok = await client.GetAsync("/images/C0001");
+            Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var limited = await client.GetAsync("/images/C0001");
+        var problem = await Problems.AssertProblemAsync(limited, (HttpStatusCode)429);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("5 product images per 60 s"));
+        Assert.That(limited.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        using var products = await client.GetAsync("/products");
+        Assert.That(products.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Every_route_but_the_probes_and_the_metrics_scrape_requires_the_per_client_rate_limit()
     {
         await using var factory = new ApiFactory();
@@ -126,8 +175,10 @@ public sealed class OverloadTests
 
         var unlimited = routes.Where(r => r.Policy is null).Select(r => r.Route).Distinct().ToList();
         Assert.That(unlimited, Is.EquivalentTo(new[] { "/health/live", "/health/ready", "/metrics" }));
-        Assert.That(routes.Where(r => r.Policy is not null).Select(r => r.Policy).Distinct(), Is.EqualTo(new[] { ClientRateLimit.Policy }),
-            "one policy: a client's requests count together wherever they go");
+        Assert.That(routes.Where(r => r.Policy == ClientRateLimit.ImagesPolicy).Select(r => r.Route).Distinct(), Is.EqualTo(new[] { "/images/{id}" }),
+            "product images have their own budget");
+        Assert.That(routes.Where(r => r.Policy is not null && r.Route != "/images/{id}").Select(r => r.Policy).Distinct(), Is.EqualTo(new[] { ClientRateLimit.Policy }),
+            "one policy for the rest: a client's requests count together wherever they go");
         Assert.That(routes.Select(r => r.Route), Is.SupersetOf(new[] { "/search", "/search/vector", "/products/{id}/similar", "/images/{id}", "/model/feature.onnx", "/stats" }));
     }
 
