@@ -143,6 +143,23 @@ public sealed class ViewAugmenterTests
         }
     }
 
+    [TestCase(1, 1)]
+    [TestCase(2, 3)]
+    [TestCase(640, 1)]
+    public void Tiny_and_thin_photos_give_whole_views_of_their_colours(int width, int height)
+    {
+        using var photo = Flat(width, height, 10, 200, 30);
+        var augmenter = new ViewAugmenter(new ViewAugmentationOptions { Brightness = 0, Contrast = 0, Saturation = 0, PadProbability = 0 });
+        for (var k = 0; k < 8; k++)
+        {
+            using var view = augmenter.Render(photo, k);
+            using var centre = augmenter.RenderCentre(photo, k, null, 224);
+
+            Assert.That(Math.Min(view.Width, view.Height), Is.EqualTo(256));
+            Assert.That(ImagingTestData.Pixel(centre, 223, 223), Is.EqualTo((10, 200, 30)));
+        }
+    }
+
     [Test]
     public void A_centre_render_cannot_be_larger_than_the_views_shorter_side()
     {
