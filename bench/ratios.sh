@@ -6,14 +6,17 @@
 #   2. an incremental rebuild of the sample after one row's photo changed: the whole command's time, vs 3 s.
 # Run after ./setup.sh and a build of data/index.csv (./run.sh makes one; the rebuild starts from a copy of it).
 #   IMAGESEARCH_MIRROR=../shared bench/ratios.sh
-# Environment: PORT (5081), DURATION (15s per wrk run), CLIENTS (8), API_ENV (extra "Name=value" API settings, as in
-# bench/load-test.sh). The rate limit is off and the embedding queue holds 2 x CLIENTS, so no request is refused.
+# Environment: PORT (5081), DURATION (15s, the 1-client run), CLIENTS (8), ROUNDS (6) and ROUND (5s): the 8-client
+# rounds, each after its own ceiling measurement; API_ENV (extra "Name=value" API settings, as in bench/load-test.sh).
+# The rate limit is off and the embedding queue holds 2 x CLIENTS, so no request is refused.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mirror=${IMAGESEARCH_MIRROR:-../shared}
 port=${PORT:-5081}
 duration=${DURATION:-15s}
 clients=${CLIENTS:-8}
+rounds=${ROUNDS:-6}
+round=${ROUND:-5s}
 url=http://127.0.0.1:$port
 
 source bench/api-under-load.sh
@@ -30,14 +33,13 @@ for project in bench api build-index; do dotnet build "$project" -c Release -nol
 echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== query: $query ($(stat -c %s "$query") bytes)"
 
-# 1. The ceiling: one embedding on one thread, in process, nothing else running; and what one embedding per core at
-#    once reaches in process. Measured before and after the service's runs, and averaged, so drift in the machine's
-#    speed during the run moves both sides of the ratio alike.
+# 1. The ceiling (one embedding on one thread, in process: cores / its median time) and what one embedding per core at
+#    once reaches in process, measured in ROUNDS short rounds that alternate with the service's: this virtual machine's
+#    speed swings by a third from one minute to the next, so each round's service rate is compared with the ceiling
+#    measured just before it, and the median of those ratios is the number.
 embed_time() {
     dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query" | tee -a "$work/embed.txt"
 }
-
-embed_time
 
 # 2. The API under load.
 export QUERY_PHOTO="$query"
@@ -46,23 +48,35 @@ server=$api_pid
 wrk -t1 -c2 -d5s -s bench/search.lua "$url/search" >/dev/null   # warm up
 wrk -t1 -c1 -d"$duration" --latency -s bench/search.lua "$url/search" > "$work/single.txt"
 cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }   # the server's user + system CPU, in clock ticks
-cpu_before=$(cpu)
-TIMEFORMAT=%U+%S; { time wrk -t2 -c"$clients" -d"$duration" --latency -s bench/search.lua "$url/search" > "$work/concurrent.txt"; } 2> "$work/wrk-cpu.txt"
-cpu_after=$(cpu)
+server_ticks=0
+TIMEFORMAT=%U+%S
+for ((r = 1; r <= rounds; r++)); do
+    embed_time
+    cpu_before=$(cpu)
+    { time wrk -t2 -c"$clients" -d"$round" --latency -s bench/search.lua "$url/search" > "$work/concurrent-$r.txt"; } 2>> "$work/wrk-cpu.txt"
+    server_ticks=$((server_ticks + $(cpu) - cpu_before))
+    awk '/Requests\/sec/ { printf "round %d: %s searches/s at '"$clients"' clients\n", '"$r"', $2 }' "$work/concurrent-$r.txt"
+done
 kill "$server"; wait "$server" 2>/dev/null || true; server=
-embed_time
-embed_ms=$(awk '/^embed-time:/ { sum += $2; n++ } END { printf "%.2f", sum / n }' "$work/embed.txt")
-embed_cpu=$(sed -nE 's/^embed-time: .* ([0-9.]+) ms CPU.*/\1/p' "$work/embed.txt" | awk '{ sum += $1; n++ } END { printf "%.2f", sum / n }')
-parallel=$(awk '/^embed-parallel:/ { sum += $2; n++ } END { printf "%.1f", sum / n }' "$work/embed.txt")
+if grep -qE "Non-2xx|Socket errors" "$work/single.txt" "$work"/concurrent-*.txt; then cat "$work"/*.txt; echo "ratios: FAILED (errors under load)"; exit 1; fi
+
+# Per round: the service's rate, the ceiling and the in-process parallel rate just before it.
+paste <(awk '/^embed-time:/ { print $2 }' "$work/embed.txt") <(awk '/^embed-parallel:/ { print $2 }' "$work/embed.txt") \
+    <(for ((r = 1; r <= rounds; r++)); do awk '/Requests\/sec/ { print $2 }' "$work/concurrent-$r.txt"; done) > "$work/rounds.txt"
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+vs_ceiling=$(awk -v c="$(nproc)" '{ printf "%.4f\n", $3 / (c * 1000 / $1) }' "$work/rounds.txt" | median)
+vs_parallel=$(awk '{ printf "%.4f\n", $3 / $2 }' "$work/rounds.txt" | median)
+parallel_vs_ceiling=$(awk -v c="$(nproc)" '{ printf "%.4f\n", $2 / (c * 1000 / $1) }' "$work/rounds.txt" | median)
+embed_ms=$(awk '{ print $1 }' "$work/rounds.txt" | median)
+embed_cpu=$(sed -nE 's/^embed-time: .* ([0-9.]+) ms CPU.*/\1/p' "$work/embed.txt" | median)
+rps=$(awk '{ print $3 }' "$work/rounds.txt" | median)
 ceiling=$(awk -v c="$(nproc)" -v ms="$embed_ms" 'BEGIN { printf "%.1f", c * 1000 / ms }')
-if grep -qE "Non-2xx|Socket errors" "$work/single.txt" "$work/concurrent.txt"; then cat "$work"/*.txt; echo "ratios: FAILED (errors under load)"; exit 1; fi
 ms() { awk '{ v = $2; if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
 p50=$(grep -E '^ +50%' "$work/single.txt" | ms)
-rps=$(awk '/Requests\/sec/ { print $2 }' "$work/concurrent.txt")
-p50_8=$(grep -E '^ +50%' "$work/concurrent.txt" | ms)
-requests=$(awk '/requests in/ { print $1 }' "$work/concurrent.txt")
-wrk_cpu=$(awk -v n="$requests" '{ split($0, t, "+"); printf "%.2f", (t[1] + t[2]) * 1000 / n }' "$work/wrk-cpu.txt")
-server_cpu=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+p50_8=$(for ((r = 1; r <= rounds; r++)); do grep -E '^ +50%' "$work/concurrent-$r.txt" | ms; echo; done | median)
+requests=$(cat "$work"/concurrent-*.txt | awk '/requests in/ { n += $1 } END { print n }')
+wrk_cpu=$(awk -v n="$requests" '{ split($0, t, "+"); sum += t[1] + t[2] } END { printf "%.2f", sum * 1000 / n }' "$work/wrk-cpu.txt")
+server_cpu=$(awk -v t="$server_ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
 
 # 3. An incremental rebuild after one photo changed, from a copy of data/index.csv (and its cache of views).
 cp data/products.csv "$work/products.csv"
@@ -79,10 +93,10 @@ grep -E "│|calibration:" "$work/rebuild.txt"
 rebuild=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }')
 
 echo "== ratios (one run; compare them, not the raw numbers, across machines and loads)"
-awk -v rps="$rps" -v ceiling="$ceiling" -v clients="$clients" -v p8="$p50_8" 'BEGIN {
-    printf "service vs ceiling: %.1f searches/s at %d clients (p50 %.1f ms) / %.1f = %.0f%% (target >= 90%%)\n", rps, clients, p8, ceiling, 100 * rps / ceiling }'
-awk -v rps="$rps" -v parallel="$parallel" -v ceiling="$ceiling" 'BEGIN {
-    printf "the machine itself, one embedding per core at once in process: %.1f/s = %.0f%% of the ceiling; the service reaches %.0f%% of that\n", parallel, 100 * parallel / ceiling, 100 * rps / parallel }'
+awk -v rounds="$rounds" -v rps="$rps" -v ceiling="$ceiling" -v clients="$clients" -v p8="$p50_8" -v ratio="$vs_ceiling" 'BEGIN {
+    printf "service vs ceiling: median of %d rounds %.0f%% (target >= 90%%); medians: %.1f searches/s at %d clients (p50 %.1f ms), ceiling %.1f\n", rounds, 100 * ratio, rps, clients, p8, ceiling }'
+awk -v ratio="$vs_parallel" -v machine="$parallel_vs_ceiling" 'BEGIN {
+    printf "the machine itself, one embedding per core at once in process: %.0f%% of the ceiling; the service reaches %.0f%% of that (medians of the rounds)\n", 100 * machine, 100 * ratio }'
 awk -v server="$server_cpu" -v embed="$embed_cpu" 'BEGIN {
     printf "CPU per search in the server vs one embedding alone: %.2f ms vs %.2f ms = %.0f%% (steadier than the above on a busy machine)\n", server, embed, 100 * embed / server }'
 awk -v w="$wrk_cpu" -v embed="$embed_cpu" -v cores="$(nproc)" 'BEGIN {
