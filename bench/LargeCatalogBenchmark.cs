@@ -6,6 +6,7 @@ using System.Text;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Bench;
 
@@ -129,8 +130,9 @@ public static class LargeCatalogBenchmark
         var stopwatch = Stopwatch.StartNew();
         var (vectors, queries) = kind == "real" ? RealWithNoise(size) : (SyntheticUniform(size, seed: 42), Rows(SyntheticUniform(Queries, seed: 7)));
         var ids = Enumerable.Range(0, size).Select(i => "p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var quantizer = size >= new IndexLoadOptions().CompactFromRows ? VectorQuantizer.Train(vectors, Dimension) : null;
-        using (var binary = BinaryIndexWriter.Write(Path.Combine(folder, "index.bin"), ids, vectors, Dimension, quantizer, 256))
+        var rows = new VectorRows(vectors, size, Dimension);
+        var quantizer = size >= new IndexLoadOptions().CompactFromRows ? VectorQuantizer.Train(rows) : null;
+        using (var binary = BinaryIndexWriter.Write(Path.Combine(folder, "index.bin"), ids, rows, quantizer, 256))
         {
             binary.Commit();
             var catalog = new StringBuilder("id,name,category,price,image_url\n");
@@ -158,7 +160,7 @@ public static class LargeCatalogBenchmark
         }
 
         // The truth: exact float32 top-k, unfiltered and among rows of category c0 (every 17th).
-        var exact = new VectorIndex(vectors, Dimension);
+        var exact = new VectorIndex(rows);
         using var truth = new BinaryWriter(File.Create(Path.Combine(folder, "truth.bin")));
         truth.Write(queries.Length);
         foreach (var query in queries)
@@ -252,7 +254,7 @@ public static class LargeCatalogBenchmark
             var index = Path.Combine(directory.FullName, "data", "index.csv");
             if (File.Exists(index))
             {
-                return IndexCsvReader.Read(index).Vectors;
+                return IndexCsvReader.Read(index).Rows.Array;
             }
         }
 

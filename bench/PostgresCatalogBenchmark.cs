@@ -121,7 +121,7 @@ public static class PostgresCatalogBenchmark
         var catalog = CatalogReader.Read(Path.Combine(folder, "products.csv"));
         var metadata = IndexMetadata.Read(Path.Combine(folder, "index.csv"));
         var binary = BinaryIndexFile.Open(Path.Combine(folder, "index.bin"));
-        return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, binary.VectorRows.CopyRow, binary);
+        return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, binary.ExactRows.CopyRow, binary);
     }
 
     private sealed class Progress : IProgress<string>

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Query.Inference;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -30,7 +31,6 @@ internal static class CropPlan
     public static void Run(Lab lab)
     {
         var data = lab.Data;
-        var n = data.Products.Length;
         var queries = data.QueryVectors["centre"];
         Console.WriteLine(lab.Header());
         foreach (var view in CatalogViews)
@@ -40,28 +40,29 @@ internal static class CropPlan
 
         foreach (var (name, views) in Combinations)
         {
-            Console.WriteLine(lab.Row($"catalog = mean({name})", Mean([.. views.Select(v => data.Catalog[v])], data.Dimension), queries));
-            Console.WriteLine(lab.Row($"catalog = max over ({name})", Gallery.Views([.. views.Select(v => data.Catalog[v])], n), queries));
+            Console.WriteLine(lab.Row($"catalog = mean({name})", Mean([.. views.Select(v => data.Catalog[v])]), queries));
+            Console.WriteLine(lab.Row($"catalog = max over ({name})", Gallery.Views([.. views.Select(v => data.Catalog[v])]), queries));
         }
 
-        var twoViewQueries = Mean([data.QueryVectors["centre"], data.QueryVectors["flip"]], data.Dimension);
+        var twoViewQueries = Mean([data.QueryVectors["centre"], data.QueryVectors["flip"]]);
         Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = centre", data.Catalog["centre"], twoViewQueries));
-        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = mean(centre, flip)", Mean([data.Catalog["centre"], data.Catalog["flip"]], data.Dimension), twoViewQueries));
+        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = mean(centre, flip)", Mean([data.Catalog["centre"], data.Catalog["flip"]]), twoViewQueries));
         foreach (var view in QueryViews.Skip(2))
         {
             Console.WriteLine(lab.Row($"query = {view}, catalog = centre", data.Catalog["centre"], data.QueryVectors[view]));
             Console.WriteLine(lab.Row($"query = {view}, catalog = {view}", data.Catalog[view], data.QueryVectors[view]));
-            Console.WriteLine(lab.Row($"query = mean(centre, {view}), catalog = centre", data.Catalog["centre"], Mean([data.QueryVectors["centre"], data.QueryVectors[view]], data.Dimension)));
+            Console.WriteLine(lab.Row($"query = mean(centre, {view}), catalog = centre", data.Catalog["centre"], Mean([data.QueryVectors["centre"], data.QueryVectors[view]])));
         }
     }
 
     /// <summary>The normalised mean of several row-aligned sets of vectors.</summary>
-    public static float[] Mean(IReadOnlyList<float[]> sets, int dimension)
+    public static VectorRows Mean(IReadOnlyList<VectorRows> sets)
     {
-        var output = new float[sets[0].Length];
+        var dimension = sets[0].Dimension;
+        var output = new float[sets[0].Values.Length];
         foreach (var set in sets)
         {
-            TensorPrimitives.Add(output, set, output);
+            TensorPrimitives.Add(output, set.Values.Span, output);
         }
 
         for (var r = 0; r < output.Length; r += dimension)
@@ -69,6 +70,6 @@ internal static class CropPlan
             FeatureExtractor.Normalize(output.AsSpan(r, dimension));
         }
 
-        return output;
+        return new VectorRows(output, dimension);
     }
 }

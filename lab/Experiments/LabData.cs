@@ -1,5 +1,6 @@
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Catalog;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -23,11 +24,11 @@ internal sealed class LabData
 
     public int Dimension { get; }
 
-    /// <summary>Catalog vectors per view, row-major in catalog order.</summary>
-    public Dictionary<string, float[]> Catalog { get; }
+    /// <summary>Catalog vectors per view, a row per product in catalog order.</summary>
+    public Dictionary<string, VectorRows> Catalog { get; }
 
-    /// <summary>Query vectors per view, row-major in query-file order.</summary>
-    public Dictionary<string, float[]> QueryVectors { get; }
+    /// <summary>Query vectors per view, a row per query in query-file order.</summary>
+    public Dictionary<string, VectorRows> QueryVectors { get; }
 
     public QueryHalf[] Halves { get; }
 

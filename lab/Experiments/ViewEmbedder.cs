@@ -1,6 +1,7 @@
 using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Core.Query.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -32,8 +33,8 @@ internal sealed class ViewEmbedder : IDisposable
         _views.Backgrounds = seed => images[(int)((uint)seed % (uint)images.Length)];
     }
 
-    /// <summary>Row-major vectors (L2-normalised) of every path, per view.</summary>
-    public Dictionary<string, float[]> Embed(IReadOnlyList<string> paths, IReadOnlyList<string> views)
+    /// <summary>The vectors (L2-normalised) of every path, one row each, per view.</summary>
+    public Dictionary<string, VectorRows> Embed(IReadOnlyList<string> paths, IReadOnlyList<string> views)
     {
         var d = Dimension;
         var hashes = paths.Select(p => FeatureCache.HashOf(File.ReadAllBytes(p))).ToArray();
@@ -62,7 +63,7 @@ internal sealed class ViewEmbedder : IDisposable
 
         if (missing.Count == 0)
         {
-            return output;
+            return Rows(output, paths.Count);
         }
 
         Console.Error.WriteLine($"  embedding {missing.Count} photos in {views.Count} views");
@@ -95,8 +96,11 @@ internal sealed class ViewEmbedder : IDisposable
         }
 
         _cache.Flush();
-        return output;
+        return Rows(output, paths.Count);
     }
+
+    private Dictionary<string, VectorRows> Rows(Dictionary<string, float[]> perView, int count) =>
+        perView.ToDictionary(p => p.Key, p => new VectorRows(p.Value, count, Dimension));
 
     public void Dispose() => _extractor.Dispose();
 }

@@ -26,7 +26,7 @@ public sealed class BinaryIndexFileTests
         Assert.That(binary.Ids, Is.EqualTo(ids));
         Assert.That((binary.Rows, binary.Dimension, binary.CoarseDimension), Is.EqualTo((500, Dimension, 12)));
         var row = new float[Dimension];
-        binary.VectorRows.CopyRow(321, row);
+        binary.ExactRows.CopyRow(321, row);
         Assert.That(row, Is.EqualTo(vectors.AsSpan(321 * Dimension, Dimension).ToArray()));
         Assert.That(binary.Quantizer, Is.Not.Null);
         Assert.That((binary.CoarseCodes!.Width, binary.ResidualCodes!.Width), Is.EqualTo((12, Dimension - 12)));
@@ -38,12 +38,12 @@ public sealed class BinaryIndexFileTests
         var (path, _, vectors) = WriteIndex(rows: 500, coarse: 12);
         using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(path));
 
-        binary.VectorRows.Prefetch([499, 3, 250]);
+        binary.ExactRows.Prefetch([499, 3, 250]);
 
         var row = new float[Dimension];
         foreach (var index in new[] { 499, 3, 250 })
         {
-            binary.VectorRows.CopyRow(index, row);
+            binary.ExactRows.CopyRow(index, row);
             Assert.That(row, Is.EqualTo(vectors.AsSpan(index * Dimension, Dimension).ToArray()));
         }
     }
@@ -97,9 +97,9 @@ public sealed class BinaryIndexFileTests
         using var binary = BinaryIndexFile.Open(binaryPath);
 
         var row = new float[Dimension];
-        binary.VectorRows.CopyRow(6, row);
+        binary.ExactRows.CopyRow(6, row);
         Assert.That(row, Is.EqualTo(vectors.AsSpan(6 * Dimension, Dimension).ToArray()));
-        var error = Assert.Throws<IndexFormatException>(() => binary.VectorRows.CopyRow(7, row));
+        var error = Assert.Throws<IndexFormatException>(() => binary.ExactRows.CopyRow(7, row));
         Assert.That(error!.Message, Does.Contain("damaged").And.Contain("row 8 (p7)"));
     }
 
@@ -138,7 +138,7 @@ public sealed class BinaryIndexFileTests
 
         using var binary = BinaryIndexFile.Open(binaryPath, verifyVectors: false);
 
-        Assert.DoesNotThrow(() => binary.VectorRows.CopyRow(0, new float[Dimension]));
+        Assert.DoesNotThrow(() => binary.ExactRows.CopyRow(0, new float[Dimension]));
     }
 
     [Test]

@@ -2,6 +2,7 @@ using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -104,5 +105,5 @@ public sealed class CatalogSnapshotTests
             IndexBytes = 0,
             ImageSha256 = ids.ToDictionary(id => id, _ => new string('2', 64)),
         },
-        new StoredVectors(ids, vectors, 2));
+        new StoredVectors(ids, new VectorRows(vectors, 2)));
 }

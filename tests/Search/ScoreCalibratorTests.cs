@@ -4,6 +4,7 @@ using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Indexing;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -99,8 +100,8 @@ public sealed class ScoreCalibratorTests
     {
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 30, perCategory: 30, seed: 5);
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = method });
-        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(vectors, dimension), 10, 5000);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = method });
+        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(vectors, dimension)), 10, 5000);
         var quality = CalibrationQuality.Of([.. pairs.Select(p => ((double)calibration.Apply(p.Similarity), categories[p.Query] == categories[p.Row]))]);
 
         Assert.That(calibration.Label, Is.EqualTo("category"));
@@ -119,7 +120,7 @@ public sealed class ScoreCalibratorTests
     public void Leave_one_out_never_pairs_an_item_with_itself_and_samples_at_most_max_queries_deterministically()
     {
         var (vectors, dimension, _) = ClusteredCatalog(categories: 10, perCategory: 30, seed: 1);
-        var index = new VectorIndex(vectors, dimension);
+        var index = new VectorIndex(new VectorRows(vectors, dimension));
 
         var all = ScoreCalibrator.LeaveOneOut(index, 5, 5000);
         var sample = ScoreCalibrator.LeaveOneOut(index, 5, 50);
@@ -157,11 +158,11 @@ public sealed class ScoreCalibratorTests
             }
         }
 
-        var calibration = ScoreCalibrator.Fit(twice, dimension, categoriesTwice, groups);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(twice, dimension), categoriesTwice, groups);
 
         Assert.That(calibration.Label, Is.EqualTo("group"));
         Assert.That(calibration.SameProductBasis, Does.Contain("same group"));
-        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(twice, dimension), 10, 5000);
+        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(twice, dimension)), 10, 5000);
         var flagged = pairs.Where(p => calibration.IsSameProduct(p.Similarity)).ToList();
         Assert.That(flagged, Is.Not.Empty);
         Assert.That(flagged.Count(p => groups[p.Query] == groups[p.Row]), Is.GreaterThanOrEqualTo(0.95 * flagged.Count));
@@ -173,10 +174,10 @@ public sealed class ScoreCalibratorTests
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 10, perCategory: 20, seed: 6);
         var blank = categories.Select(_ => string.Empty).ToArray();
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, blank, new string?[blank.Length]);
-        var single = ScoreCalibrator.Fit(vectors, dimension, categories.Select(_ => "Everything").ToArray(), new string?[blank.Length]);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), blank, new string?[blank.Length]);
+        var single = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories.Select(_ => "Everything").ToArray(), new string?[blank.Length]);
 
-        var nearest = ScoreCalibrator.LeaveOneOut(new VectorIndex(vectors, dimension), 1, 5000).Select(p => (double)p.Similarity).Order().ToArray();
+        var nearest = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(vectors, dimension)), 1, 5000).Select(p => (double)p.Similarity).Order().ToArray();
         var midpoint = nearest[(int)Math.Round(0.95 * (nearest.Length - 1))];
         Assert.That((calibration.Kind, calibration.Label), Is.EqualTo((ScoreCalibration.PercentileLogisticKind, "none")));
         Assert.That(calibration.A, Is.EqualTo(ScoreCalibrator.FallbackSlope));
@@ -192,7 +193,7 @@ public sealed class ScoreCalibratorTests
         var path = IndexFileTests.TempIndexPath();
         var (vectors, dimension, categories) = ClusteredCatalog(categories: rows, perCategory: 1, seed: 9);
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[rows]);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[rows]);
         TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
 
         Assert.That(calibration.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
@@ -204,7 +205,7 @@ public sealed class ScoreCalibratorTests
     {
         var path = IndexFileTests.TempIndexPath();
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 10, perCategory: 20, seed: 7);
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = CalibrationMethod.Isotonic });
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = CalibrationMethod.Isotonic });
 
         TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
         var loaded = IndexFile.Load(path).Metadata.ScoreCalibration!;

@@ -48,8 +48,8 @@ public sealed class RetrievalEvaluator
             ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
         var projection = index.Metadata.Projection;
         var search = projection is null
-            ? new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension)
-            : new VectorIndex(projection.ApplyAll(index.Vectors.Vectors), projection.OutputDimension);
+            ? new VectorIndex(index.Vectors.Rows)
+            : new VectorIndex(projection.ApplyAll(index.Vectors.Rows));
         var trainingPhotos = TrainingPhotos(index.Metadata);
         var excluded = 0;
         var merge = MergeMap(mergedCategories);

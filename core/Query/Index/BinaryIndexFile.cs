@@ -127,7 +127,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         }
 
         Ids = ReadIds(start);
-        VectorRows = new FileRows(this, _checkRowsOnRead ? Section<uint>(BinaryIndexSection.RowChecksums) : null);
+        ExactRows = new FileRows(this, _checkRowsOnRead ? Section<uint>(BinaryIndexSection.RowChecksums) : null);
         if (CoarseDimension > 0)
         {
             Quantizer = new VectorQuantizer(Floats(BinaryIndexSection.QuantizerMean), Floats(BinaryIndexSection.QuantizerAxes), Floats(BinaryIndexSection.QuantizerScales));
@@ -166,7 +166,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     public IReadOnlyList<string> Ids { get; }
 
     /// <summary>The exact vectors, read from the file a row at a time.</summary>
-    public IVectorRows VectorRows { get; }
+    public IExactRows ExactRows { get; }
 
     public VectorQuantizer? Quantizer { get; }
 
@@ -219,7 +219,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     {
         if (Quantizer is not null && Rows >= compactFromRows)
         {
-            return new CompactVectorIndex(Quantizer, CoarseCodes!, ResidualCodes!, VectorRows, options);
+            return new CompactVectorIndex(Quantizer, CoarseCodes!, ResidualCodes!, ExactRows, options);
         }
 
         if (_checkRowsOnRead && !_vectorsVerified)
@@ -323,7 +323,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
 
     private IndexFormatException Invalid(string problem) => new($"{Path} {problem}.");
 
-    private sealed class FileRows(BinaryIndexFile file, uint[]? rowChecksums) : IVectorRows
+    private sealed class FileRows(BinaryIndexFile file, uint[]? rowChecksums) : IExactRows
     {
         private readonly long _offset = file._sections[BinaryIndexSection.Vectors].Offset;
 

@@ -220,6 +220,6 @@ public sealed class CatalogSnapshot : IDisposable
     public void Dispose() => _storage?.Dispose();
 
     private static VectorIndex Searched(IndexFile index) => index.Metadata.Projection is { } head
-        ? new VectorIndex(head.ApplyAll(index.Vectors.Vectors), head.OutputDimension)
-        : new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        ? new VectorIndex(head.ApplyAll(index.Vectors.Rows))
+        : new VectorIndex(index.Vectors.Rows);
 }
