@@ -92,7 +92,7 @@ public static class LargeCatalogBenchmark
         var filtered = new SearchRequest(K, -1f, new ProductFilter { Categories = ProductFilter.CategorySet(["c0"]) });
         for (var i = 0; i < 5; i++)
         {
-            service.Search(queries[i], unfiltered);
+            service.Search(QueryEmbedding.Features(queries[i]), unfiltered);
         }
 
         var (p50, p99, recall) = Run(service, queries, truth, unfiltered);
@@ -111,7 +111,7 @@ public static class LargeCatalogBenchmark
         for (var q = 0; q < queries.Length; q++)
         {
             var started = Stopwatch.GetTimestamp();
-            var matches = service.Search(queries[q], request);
+            var matches = service.Search(QueryEmbedding.Features(queries[q]), request);
             times[q] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var ids = truth[q].Select(row => "p" + row.ToString(CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
             found += matches.Count(m => ids.Contains(m.Product.Id));

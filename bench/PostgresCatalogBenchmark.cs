@@ -90,8 +90,8 @@ public static class PostgresCatalogBenchmark
                 var filtered = new SearchRequest(K, -1f, new ProductFilter { Categories = ProductFilter.CategorySet(["c0"]) });
                 for (var i = 0; i < 5; i++)
                 {
-                    service.Search(queries[i], unfiltered);
-                    service.Search(queries[i], filtered);
+                    service.Search(QueryEmbedding.Features(queries[i]), unfiltered);
+                    service.Search(QueryEmbedding.Features(queries[i]), filtered);
                 }
 
                 var (p50, p99, recall) = LargeCatalogBenchmark.Run(service, queries, truth, unfiltered);

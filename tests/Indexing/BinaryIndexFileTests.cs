@@ -2,6 +2,7 @@ using System.Globalization;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Search;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -170,7 +171,7 @@ public sealed class BinaryIndexFileTests
     {
         var (path, ids, vectors) = WriteIndex(rows: 3000, coarse: 12);
         var catalog = WriteCatalog(ids);
-        var query = vectors.AsSpan(10 * Dimension, Dimension).ToArray();
+        var query = QueryEmbedding.Features(vectors.AsSpan(10 * Dimension, Dimension).ToArray());
 
         using var fromBinary = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { CompactFromRows = 1000 });
         using var fromCsv = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { UseBinary = false });
@@ -180,7 +181,7 @@ public sealed class BinaryIndexFileTests
         var request = new SearchRequest(10, 0f);
         Assert.That(fromBinary.Search(query, request).Select(m => (m.Product.Id, m.Similarity)),
             Is.EqualTo(fromCsv.Search(query, request).Select(m => (m.Product.Id, m.Similarity))));
-        Assert.That(fromBinary.VectorOf(ids[7]), Is.EqualTo(vectors.AsSpan(7 * Dimension, Dimension).ToArray()));
+        Assert.That(fromBinary.VectorOf(ids[7])!.Vector.ToArray(), Is.EqualTo(vectors.AsSpan(7 * Dimension, Dimension).ToArray()));
     }
 
     [Test]
@@ -214,7 +215,7 @@ public sealed class BinaryIndexFileTests
 
         service.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => service.Search(vectors.AsSpan(0, Dimension), new SearchRequest(5, 0f)));
+        Assert.Throws<ObjectDisposedException>(() => service.Search(QueryEmbedding.Features(vectors[..Dimension]), new SearchRequest(5, 0f)));
     }
 
     private (string Path, string[] Ids, float[] Vectors) WriteIndex(int rows, int coarse)

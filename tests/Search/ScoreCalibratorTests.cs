@@ -5,6 +5,7 @@ using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Indexing;
 using ImageSearch.Core.LinearAlgebra;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Search;
 
@@ -225,7 +226,7 @@ public sealed class ScoreCalibratorTests
 
         var index = IndexFile.Load(path);
         var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), index);
-        var matches = service.Search([1f, 0f], new SearchRequest(10, 0f));
+        var matches = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0f));
 
         Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Not.Contain("score_calibration"));
         Assert.That(service.Calibration.Kind, Is.EqualTo(ScoreCalibration.IdentityKind));
@@ -242,8 +243,8 @@ public sealed class ScoreCalibratorTests
         TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, 0.6f, 0.8f], 2, calibration);
         var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), IndexFile.Load(path));
 
-        var strict = service.Search([1f, 0f], new SearchRequest(10, 0.6f));
-        var loose = service.Search([1f, 0f], new SearchRequest(10, 0.1f));
+        var strict = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0.6f));
+        var loose = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0.1f));
 
         Assert.That(strict.Select(m => m.Product.Id), Is.EqualTo(new[] { "A" }), "B's cosine 0.8 clears 0.6, but its score 0.5 does not");
         Assert.That(strict[0].Score, Is.EqualTo(0.881f).Within(1e-3f));
