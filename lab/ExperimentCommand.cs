@@ -65,7 +65,7 @@ internal static class ExperimentCommand
 
             var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
             var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
-            var merged = MergeMap(parse.GetValue(merge) ?? []);
+            var merged = CategoryMerge.Of((parse.GetValue(merge) ?? []).Select(set => set.Split('|', StringSplitOptions.TrimEntries)));
             var which = parse.GetValue(plan)!;
             if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote" or "augment" or "augment-rerank")
             {
@@ -336,22 +336,8 @@ internal static class ExperimentCommand
         return output;
     }
 
-    private static Dictionary<string, string> MergeMap(string[] sets)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var set in sets.Select(s => s.Split('|', StringSplitOptions.TrimEntries)))
-        {
-            foreach (var category in set)
-            {
-                map[category] = set[0];
-            }
-        }
-
-        return map;
-    }
-
     /// <summary>Scores one configuration on both query halves.</summary>
-    private sealed class Lab(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, Dictionary<string, string> merge)
+    private sealed class Lab(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, CategoryMerge merge)
     {
         private readonly Product[] _products = [.. catalog.Products];
         private readonly bool _groups = queries.Any(q => q.Group is not null);
@@ -370,11 +356,11 @@ internal static class ExperimentCommand
                 var hits = index.Search(queryVectors.Row(i), 5).Select(h => _products[h.Row]).ToList();
                 var s = sums[QuerySplit.HalfOf(query.Id)];
                 s[0]++;
-                s[1] += hits.Take(1).Count(p => p.Category == query.Category);
-                s[2] += hits.Count(p => p.Category == query.Category) / 5.0;
-                s[3] += hits.Count(p => M(p.Category) == M(query.Category)) / 5.0;
-                s[4] += hits.Take(1).Any(p => p.Group == query.Group) ? 1 : 0;
-                s[5] += hits.Any(p => p.Group == query.Group) ? 1 : 0;
+                s[1] += RetrievalMetrics.CategoryPrecisionAt(hits, 1, query.Category);
+                s[2] += RetrievalMetrics.CategoryPrecisionAt(hits, 5, query.Category);
+                s[3] += RetrievalMetrics.CategoryPrecisionAt(hits, 5, query.Category, merge);
+                s[4] += RetrievalMetrics.GroupRecallAt(hits, 1, query.Group);
+                s[5] += RetrievalMetrics.GroupRecallAt(hits, 5, query.Group);
             }
 
             string F(QueryHalf half, int i) => (sums[half][i] / sums[half][0]).ToString("F3", CultureInfo.InvariantCulture);
@@ -382,7 +368,5 @@ internal static class ExperimentCommand
                 ? $"| {name} | {F(QueryHalf.Tuning, 4)} | {F(QueryHalf.Tuning, 5)} | {F(QueryHalf.HeldOut, 4)} | {F(QueryHalf.HeldOut, 5)} | {F(QueryHalf.HeldOut, 2)} |"
                 : $"| {name} | {F(QueryHalf.Tuning, 2)} | {F(QueryHalf.Tuning, 3)} | {F(QueryHalf.HeldOut, 2)} | {F(QueryHalf.HeldOut, 3)} | {F(QueryHalf.HeldOut, 1)} |";
         }
-
-        private string M(string category) => merge.GetValueOrDefault(category, category);
     }
 }

@@ -166,9 +166,7 @@ public sealed class VectorPostprocessor
             throw new ArgumentException($"The post-processing takes vectors of {InputDimension}; these are {vectors}.", nameof(vectors));
         }
 
-        var output = new float[vectors.Count * OutputDimension];
-        Parallel.For(0, vectors.Count, r => Apply(vectors.Row(r), output.AsSpan(r * OutputDimension, OutputDimension)));
-        return new VectorRows(output, vectors.Count, OutputDimension);
+        return vectors.Map(OutputDimension, Apply);
     }
 
     private static VectorRows PowerRows(VectorRows vectors, float power)

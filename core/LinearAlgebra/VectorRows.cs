@@ -116,6 +116,19 @@ public sealed class VectorRows
         return new VectorRows(values, Dimension);
     }
 
+    /// <summary>Writes what one row becomes into <paramref name="output"/>.</summary>
+    public delegate void RowMap(ReadOnlySpan<float> row, Span<float> output);
+
+    /// <summary>Every row through <paramref name="map"/>, into rows of <paramref name="outputDimension"/> (rows in parallel).</summary>
+    public VectorRows Map(int outputDimension, RowMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputDimension);
+        var output = new float[(long)Count * outputDimension];
+        Parallel.For(0, Count, r => map(Row(r), output.AsSpan(r * outputDimension, outputDimension)));
+        return new VectorRows(output, Count, outputDimension);
+    }
+
     /// <summary>A copy of all rows that the caller may change.</summary>
     public float[] ToArray() => (float[])_values.Clone();
 

@@ -122,11 +122,6 @@ internal static class CalibrationPlan
             any += hit ? 1 : 0;
         }
 
-        var kept = pairs.Where(p => p.Predicted >= 0.70).ToList();
-        var positives = pairs.Count(p => p.Relevant);
-        var cut = new ThresholdCut(0.70, kept.Count,
-            kept.Count > 0 ? kept.Count(p => p.Relevant) / (double)kept.Count : double.NaN,
-            positives > 0 ? kept.Count(p => p.Relevant) / (double)positives : double.NaN, any);
-        return (CalibrationQuality.Of(pairs), cut);
+        return (CalibrationQuality.Of(pairs), ThresholdCut.Of(pairs, 0.70, any));
     }
 }

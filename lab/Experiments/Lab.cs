@@ -6,7 +6,7 @@ using ImageSearch.Core.LinearAlgebra;
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>Retrieval numbers of one technique on the tuning and held-out halves, as a Markdown table row.</summary>
-internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merge)
+internal sealed class Lab(LabData data, CategoryMerge merge)
 {
     public LabData Data => data;
 
@@ -48,11 +48,11 @@ internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merg
             counts[data.Halves[i]]++;
             foreach (var k in new[] { 1, 5, 10 })
             {
-                s[$"R@{k}"] += top.Take(k).Any(p => p.Group is not null && p.Group == query.Group) ? 1 : 0;
-                s[$"P@{k}"] += top.Take(k).Count(p => p.Category == query.Category) / (double)k;
+                s[$"R@{k}"] += RetrievalMetrics.GroupRecallAt(top, k, query.Group);
+                s[$"P@{k}"] += RetrievalMetrics.CategoryPrecisionAt(top, k, query.Category);
             }
 
-            s["P@5m"] += top.Take(5).Count(p => M(p.Category) == M(query.Category)) / 5.0;
+            s["P@5m"] += RetrievalMetrics.CategoryPrecisionAt(top, 5, query.Category, merge);
         }
 
         foreach (var (half, values) in sums)
@@ -69,8 +69,6 @@ internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merg
     /// <summary>Indexes of the k highest scores, best first (ties by index).</summary>
     public static int[] Top(float[] scores, int k) =>
         [.. Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k)];
-
-    private string M(string category) => merge.GetValueOrDefault(category, category);
 }
 
 /// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over views).</summary>

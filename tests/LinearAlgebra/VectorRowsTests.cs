@@ -104,4 +104,15 @@ public sealed class VectorRowsTests
 
         Assert.That(rows.Row(0)[0], Is.EqualTo(1));
     }
+
+    [Test]
+    public void Mapping_makes_one_output_row_of_the_new_dimension_from_each_row_in_order()
+    {
+        var rows = new VectorRows([1, 2, 3, 4, 5, 6], dimension: 2);
+
+        var sums = rows.Map(1, (row, output) => output[0] = row[0] + row[1]);
+
+        Assert.That((sums.Count, sums.Dimension), Is.EqualTo((3, 1)));
+        Assert.That(sums.Values.ToArray(), Is.EqualTo(new float[] { 3, 7, 11 }));
+    }
 }

@@ -130,9 +130,7 @@ public sealed record LinearProjection
             throw new ArgumentException($"The projection takes vectors of {InputDimension}; these are {rows}.", nameof(rows));
         }
 
-        var output = new float[rows.Count * OutputDimension];
-        Parallel.For(0, rows.Count, r => Apply(rows.Row(r), output.AsSpan(r * OutputDimension, OutputDimension)));
-        return new VectorRows(output, rows.Count, OutputDimension);
+        return rows.Map(OutputDimension, Apply);
     }
 
     private float[] MeanVector => _mean ??= Decode(Mean);
