@@ -37,7 +37,7 @@ internal static class ExperimentCommand
         var model = LabOptions.Model();
         var features = new Option<DirectoryInfo>("--features")
         {
-            Description = "Where the crops/head plans cache embeddings (by image SHA-256, model, preprocessing and view).",
+            Description = "Where the crops/head plans cache embeddings (by image SHA-256, model, preprocessing and variant: crop or augmented view).",
             DefaultValueFactory = _ => new DirectoryInfo("artifacts/features"),
         };
         var only = new Option<string?>("--only") { Description = "Only the rows whose name contains this." };
@@ -50,7 +50,7 @@ internal static class ExperimentCommand
         var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().Seed };
         var headValidation = new Option<double>("--head-validation-share") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().ValidationShare };
         var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
-        var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
+        var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated numbers of augmented views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques on tuning and held-out queries.")
         {
             catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, headValidation, augPresets, augViews,
@@ -69,10 +69,10 @@ internal static class ExperimentCommand
             var which = parse.GetValue(plan)!;
             if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote" or "augment" or "augment-rerank")
             {
-                using var embedder = new ViewEmbedder(FeatureModelFile.Resolve(parse.GetValue(model)), parse.GetValue(features)!.FullName);
-                var catalogViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : ImageViews.All;
-                var queryViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryViews;
-                var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogViews, queryViews), merged);
+                using var embedder = new VariantEmbedder(FeatureModelFile.Resolve(parse.GetValue(model)), parse.GetValue(features)!.FullName);
+                var catalogVariants = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : PhotoVariants.Crops;
+                var queryVariants = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryCrops;
+                var modelLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogVariants, queryVariants), merged);
                 var head = new ImageSearch.Core.Build.Learning.MetricHeadOptions
                 {
                     Dimension = parse.GetValue(headDimension),
@@ -87,19 +87,19 @@ internal static class ExperimentCommand
                 switch (which)
                 {
                     case "crops":
-                        CropPlan.Run(viewLab);
+                        CropPlan.Run(modelLab);
                         break;
                     case "head":
-                        HeadPlan.Run(viewLab, parse.GetValue(only));
+                        HeadPlan.Run(modelLab, parse.GetValue(only));
                         break;
                     case "head-one":
-                        HeadPlan.Run(viewLab, parse.GetValue(only), head);
+                        HeadPlan.Run(modelLab, parse.GetValue(only), head);
                         break;
                     case "calibration":
-                        CalibrationPlan.Run(viewLab, head);
+                        CalibrationPlan.Run(modelLab, head);
                         break;
                     case "vote":
-                        VotePlan.Run(viewLab, head);
+                        VotePlan.Run(modelLab, head);
                         break;
                     case "augment" or "augment-rerank":
                         var paths = catalog.Products.Select(p => catalog.LocateImage(p).FilePath!).ToList();
@@ -107,16 +107,16 @@ internal static class ExperimentCommand
                         var counts = parse.GetValue(augViews)!.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                         if (which == "augment")
                         {
-                            AugmentPlan.Run(viewLab, embedder, paths, presets, counts, head, parse.GetValue(only));
+                            AugmentPlan.Run(modelLab, embedder, paths, presets, counts, head, parse.GetValue(only));
                         }
                         else
                         {
-                            AugmentRerankPlan.Run(viewLab, embedder, paths, presets[0], counts[0], head);
+                            AugmentRerankPlan.Run(modelLab, embedder, paths, presets[0], counts[0], head);
                         }
 
                         break;
                     default:
-                        ExtrasPlan.Run(viewLab, head);
+                        ExtrasPlan.Run(modelLab, head);
                         break;
                 }
 

@@ -5,14 +5,14 @@ using ImageSearch.Core.LinearAlgebra;
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>
-/// The metric head trained on the catalog plus K augmented views of every catalog photo (<see cref="AugmentedView"/>
+/// The metric head trained on the catalog plus K augmented views of every catalog photo (<see cref="AugmentationPresets"/>
 /// presets): each view is one more anchor with its item's label (clothing: category; grocery: the exact product, so
 /// views of one product are its only positives), the catalog photos alone are what anchors are matched against.
 /// No query photo is trained on; settings are to be chosen on the tuning half.
 /// </summary>
 internal static class AugmentPlan
 {
-    public static void Run(Lab lab, ViewEmbedder embedder, IReadOnlyList<string> paths, IReadOnlyList<string> presets, IReadOnlyList<int> counts, MetricHeadOptions options, string? only)
+    public static void Run(Lab lab, VariantEmbedder embedder, IReadOnlyList<string> paths, IReadOnlyList<string> presets, IReadOnlyList<int> counts, MetricHeadOptions options, string? only)
     {
         var data = lab.Data;
         var catalog = data.Catalog["centre"];
@@ -28,7 +28,7 @@ internal static class AugmentPlan
 
         foreach (var preset in presets)
         {
-            var names = AugmentedView.Names(preset, counts.Max());
+            var names = AugmentationPresets.Names(preset, counts.Max());
             var started = DateTime.UtcNow;
             var views = embedder.Embed(paths, names);
             Console.Error.WriteLine($"  {preset}: {names.Length} views ready in {(DateTime.UtcNow - started).TotalSeconds:F0} s");

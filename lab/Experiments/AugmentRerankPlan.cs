@@ -9,12 +9,12 @@ namespace ImageSearch.Lab.Experiments;
 /// </summary>
 internal static class AugmentRerankPlan
 {
-    public static void Run(Lab lab, ViewEmbedder embedder, IReadOnlyList<string> paths, string preset, int count, MetricHeadOptions options)
+    public static void Run(Lab lab, VariantEmbedder embedder, IReadOnlyList<string> paths, string preset, int count, MetricHeadOptions options)
     {
         var data = lab.Data;
         var categories = data.Products.Select(p => p.Category).ToArray();
         embedder.UseBackgrounds(paths);
-        var names = AugmentedView.Names(preset, count);
+        var names = AugmentationPresets.Names(preset, count);
         var views = embedder.Embed(paths, names);
         var label = data.HasGroups ? "group" : "category";
         Console.WriteLine(lab.Header(" validation mAP before → after (best/epochs, s) |"));

@@ -5,17 +5,18 @@ using ImageSearch.Core.LinearAlgebra;
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>
-/// Multi-crop at index time: each catalog image embedded in several views (<see cref="ImageViews"/>), either averaged
-/// into one vector per product or kept as several with a product scoring its best view. Queries stay one centre crop
-/// (a second view would double the query's embedding time).
+/// Multi-crop: each catalog image embedded in several crops (<see cref="PhotoVariants"/>), either averaged into one
+/// vector per product or kept as several with a product scoring its best crop; and test-time crops of the query photos.
+/// The engine's queries stay one centre crop (a second would double the query's embedding time).
 /// </summary>
 internal static class CropPlan
 {
-    public static readonly string[] CatalogViews = ImageViews.All;
+    public static readonly string[] CatalogCrops = PhotoVariants.Crops;
 
-    public static readonly string[] QueryViews = ["centre", "flip", "short", "zoom"];
+    /// <summary>The test-time crops of the query photos that the plan compares.</summary>
+    public static readonly string[] QueryCrops = ["centre", "flip", "short", "zoom"];
 
-    private static readonly (string Name, string[] Views)[] Combinations =
+    private static readonly (string Name, string[] Crops)[] Combinations =
     [
         ("centre + flip", ["centre", "flip"]),
         ("centre + short", ["centre", "short"]),
@@ -25,7 +26,7 @@ internal static class CropPlan
         ("centre + flip + short + zoom", ["centre", "flip", "short", "zoom"]),
         ("centre + 4 corners", ["centre", "tl", "tr", "bl", "br"]),
         ("centre + pad + squash", ["centre", "pad", "squash"]),
-        ("all 10 views", ImageViews.All),
+        ("all 10 crops", PhotoVariants.Crops),
     ];
 
     public static void Run(Lab lab)
@@ -33,29 +34,29 @@ internal static class CropPlan
         var data = lab.Data;
         var queries = data.QueryVectors["centre"];
         Console.WriteLine(lab.Header());
-        foreach (var view in CatalogViews)
+        foreach (var crop in CatalogCrops)
         {
-            Console.WriteLine(lab.Row($"catalog = {view} only", data.Catalog[view], queries));
+            Console.WriteLine(lab.Row($"catalog = {crop} only", data.Catalog[crop], queries));
         }
 
-        foreach (var (name, views) in Combinations)
+        foreach (var (name, crops) in Combinations)
         {
-            Console.WriteLine(lab.Row($"catalog = mean({name})", Mean([.. views.Select(v => data.Catalog[v])]), queries));
-            Console.WriteLine(lab.Row($"catalog = max over ({name})", Gallery.Views([.. views.Select(v => data.Catalog[v])]), queries));
+            Console.WriteLine(lab.Row($"catalog = mean({name})", Mean([.. crops.Select(c => data.Catalog[c])]), queries));
+            Console.WriteLine(lab.Row($"catalog = max over ({name})", Gallery.Variants([.. crops.Select(c => data.Catalog[c])]), queries));
         }
 
-        var twoViewQueries = Mean([data.QueryVectors["centre"], data.QueryVectors["flip"]]);
-        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = centre", data.Catalog["centre"], twoViewQueries));
-        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = mean(centre, flip)", Mean([data.Catalog["centre"], data.Catalog["flip"]]), twoViewQueries));
-        foreach (var view in QueryViews.Skip(2))
+        var twoCropQueries = Mean([data.QueryVectors["centre"], data.QueryVectors["flip"]]);
+        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = centre", data.Catalog["centre"], twoCropQueries));
+        Console.WriteLine(lab.Row("query = mean(centre, flip), catalog = mean(centre, flip)", Mean([data.Catalog["centre"], data.Catalog["flip"]]), twoCropQueries));
+        foreach (var crop in QueryCrops.Skip(2))
         {
-            Console.WriteLine(lab.Row($"query = {view}, catalog = centre", data.Catalog["centre"], data.QueryVectors[view]));
-            Console.WriteLine(lab.Row($"query = {view}, catalog = {view}", data.Catalog[view], data.QueryVectors[view]));
-            Console.WriteLine(lab.Row($"query = mean(centre, {view}), catalog = centre", data.Catalog["centre"], Mean([data.QueryVectors["centre"], data.QueryVectors[view]])));
+            Console.WriteLine(lab.Row($"query = {crop}, catalog = centre", data.Catalog["centre"], data.QueryVectors[crop]));
+            Console.WriteLine(lab.Row($"query = {crop}, catalog = {crop}", data.Catalog[crop], data.QueryVectors[crop]));
+            Console.WriteLine(lab.Row($"query = mean(centre, {crop}), catalog = centre", data.Catalog["centre"], Mean([data.QueryVectors["centre"], data.QueryVectors[crop]])));
         }
     }
 
-    /// <summary>The normalised mean of several row-aligned sets of vectors.</summary>
+    /// <summary>The normalised mean of several row-aligned sets of vectors (a photo's crops, or its augmented views).</summary>
     public static VectorRows Mean(IReadOnlyList<VectorRows> sets)
     {
         var dimension = sets[0].Dimension;

@@ -28,7 +28,7 @@ internal static class HeadPlan
         var sets = new List<(string Name, MetricTrainingSet Set)>
         {
             ($"(a) catalog, {(data.HasGroups ? "category" : "category")}", CatalogOnly(data, data.HasGroups ? "category" : "category")),
-            ("(a) catalog views as positives", CatalogViews(data)),
+            ("(a) catalog crops as positives", CatalogCrops(data)),
             ($"(b) catalog + tuning photos, {label}", WithQueries(data, tuning, label)),
         };
 
@@ -98,12 +98,12 @@ internal static class HeadPlan
         return new MetricTrainingSet(data.Catalog["centre"], labels, [.. labels.Select(_ => true)], label);
     }
 
-    /// <summary>Every cached view of every catalog image, labelled with its product: positives are other crops of the same photo.</summary>
-    public static MetricTrainingSet CatalogViews(LabData data)
+    /// <summary>Every embedded crop of every catalog image, labelled with its product: positives are other crops of the same photo.</summary>
+    public static MetricTrainingSet CatalogCrops(LabData data)
     {
-        var views = data.Catalog.Keys.ToArray();
-        var vectors = VectorRows.Concat([.. views.Select(v => data.Catalog[v])]);
-        var labels = views.SelectMany(_ => Enumerable.Range(0, data.Products.Length)).ToArray();
+        var crops = data.Catalog.Keys.ToArray();
+        var vectors = VectorRows.Concat([.. crops.Select(c => data.Catalog[c])]);
+        var labels = crops.SelectMany(_ => Enumerable.Range(0, data.Products.Length)).ToArray();
         return new MetricTrainingSet(vectors, labels, [.. labels.Select(_ => true)], "product");
     }
 

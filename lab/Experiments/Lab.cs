@@ -71,7 +71,7 @@ internal sealed class Lab(LabData data, CategoryMerge merge)
         [.. Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k)];
 }
 
-/// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over views).</summary>
+/// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over its crops, or its extra pictures).</summary>
 internal sealed class Gallery(VectorRows rows, int[] productOfRow, int products)
 {
     public int Dimension => rows.Dimension;
@@ -80,12 +80,12 @@ internal sealed class Gallery(VectorRows rows, int[] productOfRow, int products)
     public static Gallery Single(VectorRows catalog) =>
         new(catalog, [.. Enumerable.Range(0, catalog.Count)], catalog.Count);
 
-    /// <summary>Every view's vectors of every product (each view a row per product).</summary>
-    public static Gallery Views(IReadOnlyList<VectorRows> views)
+    /// <summary>Every variant's vectors of every product (each variant a row per product).</summary>
+    public static Gallery Variants(IReadOnlyList<VectorRows> variants)
     {
-        var products = views[0].Count;
-        var owner = Enumerable.Range(0, views.Count).SelectMany(_ => Enumerable.Range(0, products)).ToArray();
-        return new Gallery(VectorRows.Concat(views), owner, products);
+        var products = variants[0].Count;
+        var owner = Enumerable.Range(0, variants.Count).SelectMany(_ => Enumerable.Range(0, products)).ToArray();
+        return new Gallery(VectorRows.Concat(variants), owner, products);
     }
 
     /// <summary>The catalog plus extra vectors that belong to given products.</summary>
