@@ -311,7 +311,7 @@ public sealed class IndexBuilder
                 var embedded = embedder.Embed(photos, requests, cancellationToken);
                 for (var j = 0; j < these.Length; j++)
                 {
-                    embedded.AsSpan(j * d, d).CopyTo(views.AsSpan(these[j] * d, d));
+                    embedded.Row(j).CopyTo(views.AsSpan(these[j] * d, d));
                 }
             }
         }
