@@ -11,7 +11,6 @@ internal sealed class LabData
     {
         Products = [.. catalog.Products];
         Queries = queries;
-        Dimension = embedder.Dimension;
         Catalog = embedder.Embed([.. Products.Select(p => catalog.LocateImage(p).FilePath!)], catalogVariants);
         QueryVectors = embedder.Embed([.. queries.Select(q => q.ImagePath)], queryVariants);
         Halves = [.. queries.Select(q => QuerySplit.HalfOf(q.Id))];
@@ -21,8 +20,6 @@ internal sealed class LabData
     public Product[] Products { get; }
 
     public IReadOnlyList<QueryImage> Queries { get; }
-
-    public int Dimension { get; }
 
     /// <summary>Catalog vectors per variant, a row per product in catalog order.</summary>
     public Dictionary<string, VectorRows> Catalog { get; }
