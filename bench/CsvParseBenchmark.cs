@@ -57,7 +57,7 @@ public static class CsvParseBenchmark
         var zeros = new string('0', 64);
         for (var row = 0; row < binary.Rows; row++)
         {
-            binary.VectorRows.CopyRow(row, vector);
+            binary.ExactRows.CopyRow(row, vector);
             writer.WriteRow(binary.Ids[row], vector, zeros);
         }
 

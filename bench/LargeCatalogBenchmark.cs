@@ -6,6 +6,7 @@ using System.Text;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Bench;
 
@@ -91,7 +92,7 @@ public static class LargeCatalogBenchmark
         var filtered = new SearchRequest(K, -1f, new ProductFilter { Categories = ProductFilter.CategorySet(["c0"]) });
         for (var i = 0; i < 5; i++)
         {
-            service.Search(queries[i], unfiltered);
+            service.Search(QueryEmbedding.Features(queries[i]), unfiltered);
         }
 
         var (p50, p99, recall) = Run(service, queries, truth, unfiltered);
@@ -110,7 +111,7 @@ public static class LargeCatalogBenchmark
         for (var q = 0; q < queries.Length; q++)
         {
             var started = Stopwatch.GetTimestamp();
-            var matches = service.Search(queries[q], request);
+            var matches = service.Search(QueryEmbedding.Features(queries[q]), request);
             times[q] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var ids = truth[q].Select(row => "p" + row.ToString(CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
             found += matches.Count(m => ids.Contains(m.Product.Id));
@@ -129,8 +130,9 @@ public static class LargeCatalogBenchmark
         var stopwatch = Stopwatch.StartNew();
         var (vectors, queries) = kind == "real" ? RealWithNoise(size) : (SyntheticUniform(size, seed: 42), Rows(SyntheticUniform(Queries, seed: 7)));
         var ids = Enumerable.Range(0, size).Select(i => "p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var quantizer = size >= new IndexLoadOptions().CompactFromRows ? VectorQuantizer.Train(vectors, Dimension) : null;
-        using (var binary = BinaryIndexWriter.Write(Path.Combine(folder, "index.bin"), ids, vectors, Dimension, quantizer, 256))
+        var rows = new VectorRows(vectors, size, Dimension);
+        var quantizer = size >= new IndexLoadOptions().CompactFromRows ? VectorQuantizer.Train(rows) : null;
+        using (var binary = BinaryIndexWriter.Write(Path.Combine(folder, "index.bin"), ids, rows, quantizer, 256))
         {
             binary.Commit();
             var catalog = new StringBuilder("id,name,category,price,image_url\n");
@@ -158,7 +160,7 @@ public static class LargeCatalogBenchmark
         }
 
         // The truth: exact float32 top-k, unfiltered and among rows of category c0 (every 17th).
-        var exact = new VectorIndex(vectors, Dimension);
+        var exact = new VectorIndex(rows);
         using var truth = new BinaryWriter(File.Create(Path.Combine(folder, "truth.bin")));
         truth.Write(queries.Length);
         foreach (var query in queries)
@@ -252,7 +254,7 @@ public static class LargeCatalogBenchmark
             var index = Path.Combine(directory.FullName, "data", "index.csv");
             if (File.Exists(index))
             {
-                return IndexCsvReader.Read(index).Vectors;
+                return IndexCsvReader.Read(index).Rows.Array;
             }
         }
 

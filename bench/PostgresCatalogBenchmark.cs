@@ -90,8 +90,8 @@ public static class PostgresCatalogBenchmark
                 var filtered = new SearchRequest(K, -1f, new ProductFilter { Categories = ProductFilter.CategorySet(["c0"]) });
                 for (var i = 0; i < 5; i++)
                 {
-                    service.Search(queries[i], unfiltered);
-                    service.Search(queries[i], filtered);
+                    service.Search(QueryEmbedding.Features(queries[i]), unfiltered);
+                    service.Search(QueryEmbedding.Features(queries[i]), filtered);
                 }
 
                 var (p50, p99, recall) = LargeCatalogBenchmark.Run(service, queries, truth, unfiltered);
@@ -121,7 +121,7 @@ public static class PostgresCatalogBenchmark
         var catalog = CatalogReader.Read(Path.Combine(folder, "products.csv"));
         var metadata = IndexMetadata.Read(Path.Combine(folder, "index.csv"));
         var binary = BinaryIndexFile.Open(Path.Combine(folder, "index.bin"));
-        return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, binary.VectorRows.CopyRow, binary);
+        return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, binary.ExactRows.CopyRow, binary);
     }
 
     private sealed class Progress : IProgress<string>

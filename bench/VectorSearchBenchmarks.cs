@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Bench;
 
@@ -33,7 +34,7 @@ public class VectorSearchBenchmarks
             TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
         }
 
-        _index = new VectorIndex(vectors, Dimension);
+        _index = new VectorIndex(new VectorRows(vectors, Dimension));
         _query = vectors.AsSpan(7 * Dimension, Dimension).ToArray();
     }
 

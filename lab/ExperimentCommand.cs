@@ -12,6 +12,7 @@ using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab;
 
@@ -36,7 +37,7 @@ internal static class ExperimentCommand
         var model = LabOptions.Model();
         var features = new Option<DirectoryInfo>("--features")
         {
-            Description = "Where the crops/head plans cache embeddings (by image SHA-256, model, preprocessing and view).",
+            Description = "Where the crops/head plans cache embeddings (by image SHA-256, model, preprocessing and variant: crop or augmented view).",
             DefaultValueFactory = _ => new DirectoryInfo("artifacts/features"),
         };
         var only = new Option<string?>("--only") { Description = "Only the rows whose name contains this." };
@@ -49,7 +50,7 @@ internal static class ExperimentCommand
         var headSeed = new Option<int>("--head-seed") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().Seed };
         var headValidation = new Option<double>("--head-validation-share") { DefaultValueFactory = _ => new ImageSearch.Core.Build.Learning.MetricHeadOptions().ValidationShare };
         var augPresets = new Option<string>("--aug-presets") { Description = "Plan augment: comma-separated presets (crop, geo, color, full, clutter, strong).", DefaultValueFactory = _ => "crop,color,full,clutter" };
-        var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated views per catalog photo.", DefaultValueFactory = _ => "4,8" };
+        var augViews = new Option<string>("--aug-views") { Description = "Plan augment: comma-separated numbers of augmented views per catalog photo.", DefaultValueFactory = _ => "4,8" };
         var command = new Command("experiment", "Measure retrieval techniques on tuning and held-out queries.")
         {
             catalogOption, queriesOption, modelOption, cacheOption, merge, plan, model, features, only, headDimension, headTemperature, headRate, headEpochs, headRegularization, headLoss, headSeed, headValidation, augPresets, augViews,
@@ -64,14 +65,14 @@ internal static class ExperimentCommand
 
             var catalog = CatalogReader.Read(parse.GetRequiredValue(catalogOption).FullName);
             var queries = QuerySetReader.Read(parse.GetRequiredValue(queriesOption).FullName);
-            var merged = MergeMap(parse.GetValue(merge) ?? []);
+            var merged = CategoryMerge.Of((parse.GetValue(merge) ?? []).Select(set => set.Split('|', StringSplitOptions.TrimEntries)));
             var which = parse.GetValue(plan)!;
             if (which is "crops" or "head" or "head-one" or "calibration" or "extras" or "vote" or "augment" or "augment-rerank")
             {
-                using var embedder = new ViewEmbedder(FeatureModelFile.Resolve(parse.GetValue(model)), parse.GetValue(features)!.FullName);
-                var catalogViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : ImageViews.All;
-                var queryViews = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryViews;
-                var viewLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogViews, queryViews), merged);
+                using var embedder = new VariantEmbedder(FeatureModelFile.Resolve(parse.GetValue(model)), parse.GetValue(features)!.FullName);
+                var catalogVariants = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : PhotoVariants.Crops;
+                var queryVariants = which.StartsWith("augment", StringComparison.Ordinal) ? ["centre"] : CropPlan.QueryCrops;
+                var modelLab = new Experiments.Lab(new LabData(catalog, queries, embedder, catalogVariants, queryVariants), merged);
                 var head = new ImageSearch.Core.Build.Learning.MetricHeadOptions
                 {
                     Dimension = parse.GetValue(headDimension),
@@ -86,19 +87,19 @@ internal static class ExperimentCommand
                 switch (which)
                 {
                     case "crops":
-                        CropPlan.Run(viewLab);
+                        CropPlan.Run(modelLab);
                         break;
                     case "head":
-                        HeadPlan.Run(viewLab, parse.GetValue(only));
+                        HeadPlan.Run(modelLab, parse.GetValue(only));
                         break;
                     case "head-one":
-                        HeadPlan.Run(viewLab, parse.GetValue(only), head);
+                        HeadPlan.Run(modelLab, parse.GetValue(only), head);
                         break;
                     case "calibration":
-                        CalibrationPlan.Run(viewLab, head);
+                        CalibrationPlan.Run(modelLab, head);
                         break;
                     case "vote":
-                        VotePlan.Run(viewLab, head);
+                        VotePlan.Run(modelLab, head);
                         break;
                     case "augment" or "augment-rerank":
                         var paths = catalog.Products.Select(p => catalog.LocateImage(p).FilePath!).ToList();
@@ -106,16 +107,16 @@ internal static class ExperimentCommand
                         var counts = parse.GetValue(augViews)!.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
                         if (which == "augment")
                         {
-                            AugmentPlan.Run(viewLab, embedder, paths, presets, counts, head, parse.GetValue(only));
+                            AugmentPlan.Run(modelLab, embedder, paths, presets, counts, head, parse.GetValue(only));
                         }
                         else
                         {
-                            AugmentRerankPlan.Run(viewLab, embedder, paths, presets[0], counts[0], head);
+                            AugmentRerankPlan.Run(modelLab, embedder, paths, presets[0], counts[0], head);
                         }
 
                         break;
                     default:
-                        ExtrasPlan.Run(viewLab, head);
+                        ExtrasPlan.Run(modelLab, head);
                         break;
                 }
 
@@ -141,7 +142,7 @@ internal static class ExperimentCommand
                 }
 
                 var flip = sets["gem-p3"];
-                var averaged = Average(flip.Catalog, sets["gem-p3+flip"].Catalog, 1280);
+                var averaged = Average(flip.Catalog, sets["gem-p3+flip"].Catalog);
                 Console.WriteLine(lab.Row("gem-p3, catalog = mean(image, mirror image)", averaged, flip.Queries));
             }
 
@@ -155,13 +156,13 @@ internal static class ExperimentCommand
                         var tag = power == 1 ? pooling : $"{pooling}, signed sqrt";
                         if (power != 1)
                         {
-                            var p = VectorPostprocessor.Fit(db, 1280, new PostprocessOptions { Power = power, Center = false, Whiten = false });
+                            var p = VectorPostprocessor.Fit(db, new PostprocessOptions { Power = power, Center = false, Whiten = false });
                             Console.WriteLine(lab.Row(tag, p.ApplyAll(db), p.ApplyAll(q)));
                         }
 
-                        var centre = VectorPostprocessor.Fit(db, 1280, new PostprocessOptions { Power = power, Whiten = false });
+                        var centre = VectorPostprocessor.Fit(db, new PostprocessOptions { Power = power, Whiten = false });
                         Console.WriteLine(lab.Row($"{tag}, centred", centre.ApplyAll(db), centre.ApplyAll(q)));
-                        var pca = VectorPostprocessor.ComputePca(db, 1280, power);
+                        var pca = VectorPostprocessor.ComputePca(db, power);
                         foreach (var shrinkage in new[] { 0.01f, 0.1f, 0.3f, 1f, 3f })
                         {
                             foreach (var dims in new int?[] { null, 256 })
@@ -177,18 +178,18 @@ internal static class ExperimentCommand
             if (which is "rerank" or "all")
             {
                 var (db, q) = sets["gem-p3"];
-                var pca = VectorPostprocessor.ComputePca(db, 1280, 0.5f);
+                var pca = VectorPostprocessor.ComputePca(db, 0.5f);
                 var w = VectorPostprocessor.FromPca(pca, new PostprocessOptions { Power = 0.5f, Shrinkage = 0.3f });
                 foreach (var (name, cat, qs) in new[] { ("gem-p3", db, q), ("gem-p3, signed sqrt, whitened s=0.3", w.ApplyAll(db), w.ApplyAll(q)) })
                 {
                     foreach (var k in new[] { 1, 2, 3, 5 })
                     {
-                        Console.WriteLine(lab.Row($"{name}, query expansion k={k}", cat, QueryExpansion(cat, qs, 1280, k)));
+                        Console.WriteLine(lab.Row($"{name}, query expansion k={k}", cat, QueryExpansion(cat, qs, k)));
                     }
 
                     foreach (var k in new[] { 1, 2, 3 })
                     {
-                        var augmented = DatabaseAugmentation(cat, 1280, k);
+                        var augmented = DatabaseAugmentation(cat, k);
                         Console.WriteLine(lab.Row($"{name}, database augmentation k={k}", augmented, qs));
                     }
                 }
@@ -200,14 +201,15 @@ internal static class ExperimentCommand
     }
 
     /// <summary>Each query averaged with its top k results (all weight 1), normalised.</summary>
-    internal static float[] QueryExpansion(float[] catalog, float[] queries, int d, int k)
+    internal static VectorRows QueryExpansion(VectorRows catalog, VectorRows queries, int k)
     {
-        var index = new VectorIndex(catalog, d);
-        var output = (float[])queries.Clone();
-        for (var r = 0; r < queries.Length / d; r++)
+        var d = queries.Dimension;
+        var index = new VectorIndex(catalog);
+        var output = queries.ToArray();
+        for (var r = 0; r < queries.Count; r++)
         {
             var row = output.AsSpan(r * d, d);
-            foreach (var hit in index.Search(queries.AsSpan(r * d, d), k))
+            foreach (var hit in index.Search(queries.Row(r), k))
             {
                 TensorPrimitives.Add(row, index.Vector(hit.Row), row);
             }
@@ -215,19 +217,20 @@ internal static class ExperimentCommand
             FeatureExtractor.Normalize(row);
         }
 
-        return output;
+        return new VectorRows(output, d);
     }
 
     /// <summary>Each catalog vector averaged with its k nearest other catalog vectors, normalised.</summary>
-    internal static float[] DatabaseAugmentation(float[] catalog, int d, int k)
+    internal static VectorRows DatabaseAugmentation(VectorRows catalog, int k)
     {
-        var index = new VectorIndex(catalog, d);
-        var output = (float[])catalog.Clone();
-        for (var r = 0; r < catalog.Length / d; r++)
+        var d = catalog.Dimension;
+        var index = new VectorIndex(catalog);
+        var output = catalog.ToArray();
+        for (var r = 0; r < catalog.Count; r++)
         {
             var row = output.AsSpan(r * d, d);
             var self = r;
-            foreach (var hit in index.Search(catalog.AsSpan(r * d, d), k, x => x != self))
+            foreach (var hit in index.Search(catalog.Row(r), k, x => x != self))
             {
                 TensorPrimitives.Add(row, index.Vector(hit.Row), row);
             }
@@ -235,25 +238,26 @@ internal static class ExperimentCommand
             FeatureExtractor.Normalize(row);
         }
 
-        return output;
+        return new VectorRows(output, d);
     }
 
-    private static float[] Average(float[] a, float[] b, int d)
+    private static VectorRows Average(VectorRows a, VectorRows b)
     {
-        var output = new float[a.Length];
-        TensorPrimitives.Add(a, b, output);
+        var d = a.Dimension;
+        var output = new float[a.Values.Length];
+        TensorPrimitives.Add(a.Values.Span, b.Values.Span, output);
         for (var r = 0; r < output.Length; r += d)
         {
             FeatureExtractor.Normalize(output.AsSpan(r, d));
         }
 
-        return output;
+        return new VectorRows(output, d);
     }
 
     /// <summary>Pooled, normalised vectors per pooling for the catalog and the queries; "gem-p3+flip" has mirrored catalog images.</summary>
-    private static Dictionary<string, (float[] Catalog, float[] Queries)> Embed(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, string model, string cache)
+    private static Dictionary<string, (VectorRows Catalog, VectorRows Queries)> Embed(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, string model, string cache)
     {
-        var result = new Dictionary<string, (float[], float[])>();
+        var result = new Dictionary<string, (VectorRows, VectorRows)>();
         string CachePath(string set, string pooling) => Path.Combine(cache, $"{set}.{pooling}.f32");
         var names = Poolings.Append("gem-p3+flip").ToArray();
         if (names.All(n => File.Exists(CachePath("catalog", n)) && File.Exists(CachePath("queries", n))))
@@ -278,13 +282,14 @@ internal static class ExperimentCommand
             var (c, q) = n == "gem-p3+flip" ? (flipped["gem-p3"], queryVectors["gem-p3"]) : (catalogVectors[n], queryVectors[n]);
             File.WriteAllBytes(CachePath("catalog", n), MemoryMarshal.AsBytes(c.AsSpan()).ToArray());
             File.WriteAllBytes(CachePath("queries", n), MemoryMarshal.AsBytes(q.AsSpan()).ToArray());
-            result[n] = (c, q);
+            result[n] = (new VectorRows(c, extractor.Dimension), new VectorRows(q, extractor.Dimension));
         }
 
         return result;
     }
 
-    private static float[] Read(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
+    /// <summary>A cache file: the pooled vectors, which have the feature model's 1,280 channels.</summary>
+    private static VectorRows Read(string path) => new(MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray(), 1280);
 
     private static Dictionary<string, float[]> Pool(FeatureExtractor extractor, ImagePreprocessor preprocessor, IReadOnlyList<string> paths, bool flip)
     {
@@ -331,22 +336,8 @@ internal static class ExperimentCommand
         return output;
     }
 
-    private static Dictionary<string, string> MergeMap(string[] sets)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var set in sets.Select(s => s.Split('|', StringSplitOptions.TrimEntries)))
-        {
-            foreach (var category in set)
-            {
-                map[category] = set[0];
-            }
-        }
-
-        return map;
-    }
-
     /// <summary>Scores one configuration on both query halves.</summary>
-    private sealed class Lab(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, Dictionary<string, string> merge)
+    private sealed class Lab(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, CategoryMerge merge)
     {
         private readonly Product[] _products = [.. catalog.Products];
         private readonly bool _groups = queries.Any(q => q.Group is not null);
@@ -355,22 +346,21 @@ internal static class ExperimentCommand
             ? "| technique | tuning R@1 | tuning R@5 | held-out R@1 | held-out R@5 | held-out P@5 (category) |\n|---|---:|---:|---:|---:|---:|"
             : "| technique | tuning P@5 strict | tuning P@5 merged | held-out P@5 strict | held-out P@5 merged | held-out P@1 strict |\n|---|---:|---:|---:|---:|---:|";
 
-        public string Row(string name, float[] catalogVectors, float[] queryVectors)
+        public string Row(string name, VectorRows catalogVectors, VectorRows queryVectors)
         {
-            var d = catalogVectors.Length / _products.Length;
-            var index = new VectorIndex(catalogVectors, d);
+            var index = new VectorIndex(catalogVectors);
             var sums = new Dictionary<QueryHalf, double[]> { [QueryHalf.Tuning] = new double[6], [QueryHalf.HeldOut] = new double[6] };
             for (var i = 0; i < queries.Count; i++)
             {
                 var query = queries[i];
-                var hits = index.Search(queryVectors.AsSpan(i * d, d), 5).Select(h => _products[h.Row]).ToList();
+                var hits = index.Search(queryVectors.Row(i), 5).Select(h => _products[h.Row]).ToList();
                 var s = sums[QuerySplit.HalfOf(query.Id)];
                 s[0]++;
-                s[1] += hits.Take(1).Count(p => p.Category == query.Category);
-                s[2] += hits.Count(p => p.Category == query.Category) / 5.0;
-                s[3] += hits.Count(p => M(p.Category) == M(query.Category)) / 5.0;
-                s[4] += hits.Take(1).Any(p => p.Group == query.Group) ? 1 : 0;
-                s[5] += hits.Any(p => p.Group == query.Group) ? 1 : 0;
+                s[1] += RetrievalMetrics.CategoryPrecisionAt(hits, 1, query.Category);
+                s[2] += RetrievalMetrics.CategoryPrecisionAt(hits, 5, query.Category);
+                s[3] += RetrievalMetrics.CategoryPrecisionAt(hits, 5, query.Category, merge);
+                s[4] += RetrievalMetrics.GroupRecallAt(hits, 1, query.Group);
+                s[5] += RetrievalMetrics.GroupRecallAt(hits, 5, query.Group);
             }
 
             string F(QueryHalf half, int i) => (sums[half][i] / sums[half][0]).ToString("F3", CultureInfo.InvariantCulture);
@@ -378,7 +368,5 @@ internal static class ExperimentCommand
                 ? $"| {name} | {F(QueryHalf.Tuning, 4)} | {F(QueryHalf.Tuning, 5)} | {F(QueryHalf.HeldOut, 4)} | {F(QueryHalf.HeldOut, 5)} | {F(QueryHalf.HeldOut, 2)} |"
                 : $"| {name} | {F(QueryHalf.Tuning, 2)} | {F(QueryHalf.Tuning, 3)} | {F(QueryHalf.HeldOut, 2)} | {F(QueryHalf.HeldOut, 3)} | {F(QueryHalf.HeldOut, 1)} |";
         }
-
-        private string M(string category) => merge.GetValueOrDefault(category, category);
     }
 }

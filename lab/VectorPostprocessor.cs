@@ -78,31 +78,34 @@ public sealed class VectorPostprocessor
         internal double[] Eigenvectors { get; }
     }
 
-    /// <summary>Learns the post-processing from <paramref name="vectors"/> (rows of <paramref name="dimension"/>).</summary>
-    public static VectorPostprocessor Fit(ReadOnlySpan<float> vectors, int dimension, PostprocessOptions options)
+    /// <summary>Learns the post-processing from <paramref name="vectors"/>.</summary>
+    public static VectorPostprocessor Fit(VectorRows vectors, PostprocessOptions options)
     {
+        ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(options);
+        var dimension = vectors.Dimension;
         if (!options.Whiten)
         {
-            var rows = PowerRows(vectors, dimension, options.Power);
-            var mean = options.Center ? MeanOf(rows, dimension) : new float[dimension];
+            var rows = PowerRows(vectors, options.Power);
+            var mean = options.Center ? MeanOf(rows) : new float[dimension];
             return new VectorPostprocessor(dimension, dimension, options.Power, mean, null, options);
         }
 
-        return FromPca(ComputePca(vectors, dimension, options.Power), options);
+        return FromPca(ComputePca(vectors, options.Power), options);
     }
 
     /// <summary>The principal axes of the power-normalised vectors (core's <see cref="PrincipalAxes"/>), all of them.</summary>
-    public static Pca ComputePca(ReadOnlySpan<float> vectors, int dimension, float power = 1)
+    public static Pca ComputePca(VectorRows vectors, float power = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        var rows = PowerRows(vectors, dimension, power);
-        if (rows.Length / dimension < 2)
+        ArgumentNullException.ThrowIfNull(vectors);
+        var dimension = vectors.Dimension;
+        var rows = PowerRows(vectors, power);
+        if (rows.Count < 2)
         {
             throw new ArgumentException("Whitening needs at least two vectors.", nameof(vectors));
         }
 
-        var axes = PrincipalAxes.Of(rows, dimension, dimension);
+        var axes = PrincipalAxes.Of(rows, dimension);
         return new Pca(dimension, power, axes.Mean, axes.Variances, Array.ConvertAll(axes.Axes, v => (double)v));
     }
 
@@ -155,44 +158,43 @@ public sealed class VectorPostprocessor
     }
 
     /// <summary>Post-processes every row of <paramref name="vectors"/>.</summary>
-    public float[] ApplyAll(ReadOnlySpan<float> vectors)
+    public VectorRows ApplyAll(VectorRows vectors)
     {
-        var count = vectors.Length / InputDimension;
-        var output = new float[count * OutputDimension];
-        var input = vectors.ToArray();
-        Parallel.For(0, count, r => Apply(input.AsSpan(r * InputDimension, InputDimension), output.AsSpan(r * OutputDimension, OutputDimension)));
-        return output;
-    }
-
-    private static float[] PowerRows(ReadOnlySpan<float> vectors, int dimension, float power)
-    {
-        if (vectors.Length % dimension != 0)
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Dimension != InputDimension)
         {
-            throw new ArgumentException($"{vectors.Length} components are not whole rows of {dimension}.", nameof(vectors));
+            throw new ArgumentException($"The post-processing takes vectors of {InputDimension}; these are {vectors}.", nameof(vectors));
         }
 
+        return vectors.Map(OutputDimension, Apply);
+    }
+
+    private static VectorRows PowerRows(VectorRows vectors, float power)
+    {
+        if (power == 1)
+        {
+            return vectors;
+        }
+
+        var dimension = vectors.Dimension;
         var rows = vectors.ToArray();
-        if (power != 1)
+        for (var r = 0; r < rows.Length; r += dimension)
         {
-            for (var r = 0; r < rows.Length; r += dimension)
-            {
-                ApplyPower(rows.AsSpan(r, dimension), power);
-            }
+            ApplyPower(rows.AsSpan(r, dimension), power);
         }
 
-        return rows;
+        return new VectorRows(rows, dimension);
     }
 
-    private static float[] MeanOf(float[] rows, int dimension)
+    private static float[] MeanOf(VectorRows rows)
     {
-        var mean = new float[dimension];
-        var count = rows.Length / dimension;
-        for (var r = 0; r < count; r++)
+        var mean = new float[rows.Dimension];
+        for (var r = 0; r < rows.Count; r++)
         {
-            TensorPrimitives.Add(mean, rows.AsSpan(r * dimension, dimension), mean);
+            TensorPrimitives.Add(mean, rows.Row(r), mean);
         }
 
-        TensorPrimitives.Divide(mean, count, mean);
+        TensorPrimitives.Divide(mean, rows.Count, mean);
         return mean;
     }
 

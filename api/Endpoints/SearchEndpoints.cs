@@ -8,6 +8,7 @@ using ImageSearch.Core.Fetching;
 using ImageSearch.Core.Query.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Api.Endpoints;
 
@@ -67,7 +68,7 @@ public static class SearchEndpoints
         // MaxConcurrentFetches responses are in memory at once; an upload is read only once it holds an embedding slot.
         using var fetchLease = query.Url is not null ? await fetchLimiter.AcquireAsync(ct) : null;
         var fetched = query.Url is not null ? await FetchAsync(query.Url, fetcher, telemetry, ct) : default;
-        float[] vector;
+        QueryEmbedding vector;
         int bytes;
         using (await limiter.AcquireAsync(ct))
         {
@@ -76,7 +77,7 @@ public static class SearchEndpoints
             using var span = SearchTelemetry.Activities.StartActivity("imagesearch.embed");
             span?.SetTag("imagesearch.image.bytes", bytes);
             var embedding = Stopwatch.GetTimestamp();
-            vector = state.Embedder.Embed(image.Span);
+            vector = QueryEmbedding.Features(state.Embedder.Embed(image.Span));
             telemetry.RecordEmbedding(Stopwatch.GetElapsedTime(embedding), query.Source);
         }
 

@@ -5,7 +5,7 @@ namespace ImageSearch.Api.Hosting;
 
 /// <summary>
 /// The loaded model and the current search snapshot (catalog + index). The snapshot is immutable and replaced
-/// whole (<see cref="Publish"/>), so a request that took it keeps one consistent view even if a reload swaps it;
+/// whole (<see cref="Publish"/>), so a request that took it keeps one consistent snapshot even if a reload swaps it;
 /// the previous snapshot is referenced by nothing here after a swap and is collected once its last request ends.
 /// </summary>
 public sealed class SearchState : IDisposable

@@ -5,11 +5,15 @@ using ImageSearch.Api.Errors;
 using ImageSearch.Core.Query.Inference;
 using ImageSearch.Core.Query.Search;
 using Microsoft.Extensions.Primitives;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Api.Requests;
 
-/// <summary>A vector search: the L2-normalised query vector and the search options.</summary>
-public sealed record VectorQuery(float[] Vector, SearchRequest Request)
+/// <summary>
+/// A vector search: the query vector, L2-normalised and labelled as a feature vector (the client computes what the
+/// service's embedder would, so the index's metric head still applies), and the search options.
+/// </summary>
+public sealed record VectorQuery(QueryEmbedding Vector, SearchRequest Request)
 {
     /// <summary>Room for the options and for numbers written out long, around the vector's components.</summary>
     public static long MaxBodyBytes(int dimension) => (64 * 1024) + (64L * dimension);
@@ -42,7 +46,7 @@ public sealed record VectorQuery(float[] Vector, SearchRequest Request)
                 $"The body must be a JSON object with a 'vector'; got a JSON {Describe(root.ValueKind)}.");
         }
 
-        var vector = ReadVector(root, dimension);
+        var vector = QueryEmbedding.Features(ReadVector(root, dimension));
         var search = new SearchRequest(
             Parameters.TopK(Scalar(root, "top_k")),
             Parameters.Threshold(Scalar(root, "threshold")),

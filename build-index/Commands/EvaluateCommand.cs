@@ -83,8 +83,8 @@ internal static class EvaluateCommand
                     var products = index.Vectors.Ids.Select(id => catalog.Find(id)
                         ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
                     var projection = index.Metadata.Projection;
-                    var searched = projection is null ? index.Vectors.Vectors : projection.ApplyAll(index.Vectors.Vectors);
-                    refit = ScoreCalibrator.Fit(searched, projection?.OutputDimension ?? index.Vectors.Dimension, [.. products.Select(p => p.Category)], [.. products.Select(p => p.Group)],
+                    var searched = projection is null ? index.Vectors.Rows : projection.ApplyAll(index.Vectors.Rows);
+                    refit = ScoreCalibrator.Fit(searched, [.. products.Select(p => p.Category)], [.. products.Select(p => p.Group)],
                         new ScoreCalibratorOptions { Method = CommonOptions.ParseCalibration(method) });
                 }
 

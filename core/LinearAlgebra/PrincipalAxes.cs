@@ -12,21 +12,22 @@ namespace ImageSearch.Core.LinearAlgebra;
 /// </summary>
 public sealed record PrincipalAxes(float[] Mean, float[] Axes, double[] Variances, double MeanVariance)
 {
-    public static PrincipalAxes Of(float[] rows, int dimension, int k)
+    public static PrincipalAxes Of(VectorRows rows, int k)
     {
-        var n = rows.Length / dimension;
+        ArgumentNullException.ThrowIfNull(rows);
+        var (n, dimension) = (rows.Count, rows.Dimension);
         k = Math.Clamp(k, 1, dimension);
         var mean = new float[dimension];
         for (var r = 0; r < n; r++)
         {
-            TensorPrimitives.Add(mean, rows.AsSpan(r * dimension, dimension), mean);
+            TensorPrimitives.Add(mean, rows.Row(r), mean);
         }
 
         TensorPrimitives.Divide(mean, Math.Max(n, 1), mean);
-        var centred = new float[rows.Length];
+        var centred = new float[rows.Values.Length];
         for (var r = 0; r < n; r++)
         {
-            TensorPrimitives.Subtract(rows.AsSpan(r * dimension, dimension), mean, centred.AsSpan(r * dimension, dimension));
+            TensorPrimitives.Subtract(rows.Row(r), mean, centred.AsSpan(r * dimension, dimension));
         }
 
         var meanVariance = TensorPrimitives.SumOfSquares(centred) / (double)Math.Max(n, 1) / dimension;

@@ -32,14 +32,14 @@ public sealed record PublishSource(ProductCatalog Catalog, IndexMetadata Metadat
         var binary = SearchIndexLoader.TryOpenBinary(indexPath, metadata, new IndexLoadOptions(), logger);
         if (binary is not null)
         {
-            var rows = binary.VectorRows;
+            var rows = binary.ExactRows;
             return new PublishSource(catalog, metadata, binary.Ids, binary.Dimension, rows.CopyRow, binary);
         }
 
         var index = IndexFile.Load(indexPath);
         var dimension = metadata.Projection?.OutputDimension ?? metadata.Dimension;
-        var vectors = metadata.Projection is { } head ? head.ApplyAll(index.Vectors.Vectors) : index.Vectors.Vectors;
-        return new PublishSource(catalog, metadata, index.Vectors.Ids, dimension, (row, destination) => vectors.AsSpan(row * dimension, dimension).CopyTo(destination));
+        var vectors = metadata.Projection is { } head ? head.ApplyAll(index.Vectors.Rows) : index.Vectors.Rows;
+        return new PublishSource(catalog, metadata, index.Vectors.Ids, dimension, (row, destination) => vectors.Row(row).CopyTo(destination));
     }
 
     public void Dispose() => Storage?.Dispose();

@@ -1,17 +1,18 @@
 using System.Globalization;
 using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>
-/// The metric head trained on the catalog plus K augmented views of every catalog photo (<see cref="AugmentedView"/>
+/// The metric head trained on the catalog plus K augmented views of every catalog photo (<see cref="AugmentationPresets"/>
 /// presets): each view is one more anchor with its item's label (clothing: category; grocery: the exact product, so
 /// views of one product are its only positives), the catalog photos alone are what anchors are matched against.
 /// No query photo is trained on; settings are to be chosen on the tuning half.
 /// </summary>
 internal static class AugmentPlan
 {
-    public static void Run(Lab lab, ViewEmbedder embedder, IReadOnlyList<string> paths, IReadOnlyList<string> presets, IReadOnlyList<int> counts, MetricHeadOptions options, string? only)
+    public static void Run(Lab lab, VariantEmbedder embedder, IReadOnlyList<string> paths, IReadOnlyList<string> presets, IReadOnlyList<int> counts, MetricHeadOptions options, string? only)
     {
         var data = lab.Data;
         var catalog = data.Catalog["centre"];
@@ -27,7 +28,7 @@ internal static class AugmentPlan
 
         foreach (var preset in presets)
         {
-            var names = AugmentedView.Names(preset, counts.Max());
+            var names = AugmentationPresets.Names(preset, counts.Max());
             var started = DateTime.UtcNow;
             var views = embedder.Embed(paths, names);
             Console.Error.WriteLine($"  {preset}: {names.Length} views ready in {(DateTime.UtcNow - started).TotalSeconds:F0} s");
@@ -43,10 +44,10 @@ internal static class AugmentPlan
                         var head = trained.Projection;
                         var projected = new[] { head.ApplyAll(catalog) }.Concat(chosen.Select(head.ApplyAll)).ToArray();
                         var projectedQueries = head.ApplyAll(queries);
-                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its {count} views) in the head's space", CropPlan.Mean(projected, head.OutputDimension), projectedQueries));
+                        Console.WriteLine(lab.Row($"… catalog = mean(photo, its {count} views) in the head's space", CropPlan.Mean(projected), projectedQueries));
                         if (count > 2)
                         {
-                            Console.WriteLine(lab.Row($"… catalog = mean(photo, its first 2 views) in the head's space", CropPlan.Mean(projected[..3], head.OutputDimension), projectedQueries));
+                            Console.WriteLine(lab.Row($"… catalog = mean(photo, its first 2 views) in the head's space", CropPlan.Mean(projected[..3]), projectedQueries));
                         }
                     }
                 }
@@ -81,21 +82,14 @@ internal static class AugmentPlan
     }
 
     /// <summary>The catalog (by <paramref name="label"/>) and each view of each item as an anchor with the item's label.</summary>
-    public static MetricTrainingSet WithViews(LabData data, string label, IReadOnlyList<float[]> views, int count)
+    public static MetricTrainingSet WithViews(LabData data, string label, IReadOnlyList<VectorRows> views, int count)
     {
         var n = data.Products.Length;
-        var d = data.Dimension;
         var names = data.Products.Select(p => label == "group" ? p.Group ?? p.Id : p.Category).ToArray();
         var encoded = MetricTrainingSet.Encode(names);
-        var vectors = new float[(n + (n * count)) * d];
-        data.Catalog["centre"].CopyTo(vectors, 0);
-        for (var v = 0; v < count; v++)
-        {
-            views[v].CopyTo(vectors, (n + (v * n)) * d);
-        }
-
+        var vectors = VectorRows.Concat([data.Catalog["centre"], .. views.Take(count)]);
         var rows = n + (n * count);
-        return new MetricTrainingSet(vectors, d,
+        return new MetricTrainingSet(vectors,
             [.. Enumerable.Range(0, rows).Select(r => encoded[r % n])],
             [.. Enumerable.Range(0, rows).Select(r => r < n)],
             label,

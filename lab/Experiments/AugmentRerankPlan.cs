@@ -9,13 +9,12 @@ namespace ImageSearch.Lab.Experiments;
 /// </summary>
 internal static class AugmentRerankPlan
 {
-    public static void Run(Lab lab, ViewEmbedder embedder, IReadOnlyList<string> paths, string preset, int count, MetricHeadOptions options)
+    public static void Run(Lab lab, VariantEmbedder embedder, IReadOnlyList<string> paths, string preset, int count, MetricHeadOptions options)
     {
         var data = lab.Data;
-        var n = data.Products.Length;
         var categories = data.Products.Select(p => p.Category).ToArray();
         embedder.UseBackgrounds(paths);
-        var names = AugmentedView.Names(preset, count);
+        var names = AugmentationPresets.Names(preset, count);
         var views = embedder.Embed(paths, names);
         var label = data.HasGroups ? "group" : "category";
         Console.WriteLine(lab.Header(" validation mAP before → after (best/epochs, s) |"));
@@ -33,30 +32,29 @@ internal static class AugmentRerankPlan
             }
 
             var head = trained.Projection;
-            var d = head.OutputDimension;
             var catalog = head.ApplyAll(data.Catalog["centre"]);
             var queries = head.ApplyAll(data.QueryVectors["centre"]);
-            var gallery = Gallery.Single(catalog, n);
+            var gallery = Gallery.Single(catalog);
             foreach (var k in new[] { 10, 20, 50 })
             {
                 foreach (var beta in new[] { 0.2f, 0.5f, 1f, 5f })
                 {
-                    Console.WriteLine(lab.Row($"{name}, category vote k={k}, β={beta}", i => VotePlan.Rerank(gallery.Scores(queries.AsSpan(i * d, d)), categories, k, beta)));
+                    Console.WriteLine(lab.Row($"{name}, category vote k={k}, β={beta}", i => VotePlan.Rerank(gallery.Scores(queries.Row(i)), categories, k, beta)));
                 }
             }
 
             foreach (var k in new[] { 1, 2, 3 })
             {
-                Console.WriteLine(lab.Row($"{name}, query expansion k={k}", catalog, ExperimentCommand.QueryExpansion(catalog, queries, d, k)));
+                Console.WriteLine(lab.Row($"{name}, query expansion k={k}", catalog, ExperimentCommand.QueryExpansion(catalog, queries, k)));
             }
 
             foreach (var k in new[] { 1, 2, 3 })
             {
-                var augmented = ExperimentCommand.DatabaseAugmentation(catalog, d, k);
+                var augmented = ExperimentCommand.DatabaseAugmentation(catalog, k);
                 Console.WriteLine(lab.Row($"{name}, database augmentation k={k}", augmented, queries));
                 if (k == 1)
                 {
-                    Console.WriteLine(lab.Row($"{name}, database augmentation k=1 + query expansion k=1", augmented, ExperimentCommand.QueryExpansion(augmented, queries, d, 1)));
+                    Console.WriteLine(lab.Row($"{name}, database augmentation k=1 + query expansion k=1", augmented, ExperimentCommand.QueryExpansion(augmented, queries, 1)));
                 }
             }
         }

@@ -3,6 +3,7 @@ using ImageSearch.Core.Build.Calibration;
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -15,7 +16,6 @@ internal static class CalibrationPlan
     public static void Run(Lab lab, MetricHeadOptions headOptions)
     {
         var data = lab.Data;
-        var d = data.Dimension;
         var catalog = data.Catalog["centre"];
         var queries = data.QueryVectors["centre"];
         var tuning = data.QueriesOf(QueryHalf.Tuning);
@@ -25,22 +25,22 @@ internal static class CalibrationPlan
         Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 
         var tables = new List<(string Name, CalibrationQuality Quality)>();
-        void Report(string vectors, string fittedOn, ScoreCalibration calibration, float[] catalogVectors, float[] queryVectors, int dimension)
+        void Report(string vectors, string fittedOn, ScoreCalibration calibration, VectorRows catalogVectors, VectorRows queryVectors)
         {
-            var (quality, cut) = HeldOut(data, calibration, catalogVectors, queryVectors, dimension);
+            var (quality, cut) = HeldOut(data, calibration, catalogVectors, queryVectors);
             tables.Add(($"{vectors}, {fittedOn}", quality));
             var f = calibration.Fit!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {vectors} | {fittedOn} | {calibration.Label} | {f.Pairs} | {calibration.CosineAt(0.70f)} | {quality.Brier:F3} | {quality.ExpectedCalibrationError:F3} | {cut.Results} | {cut.Precision:F3} | {cut.Recall:F3} | {cut.QueriesWithAny} of {data.QueriesOf(QueryHalf.HeldOut).Length} |"));
         }
 
-        Report("plain", "catalog leave-one-out", ScoreCalibrator.Fit(catalog, d, categories, groups), catalog, queries, d);
-        var tuningVectors = Rows(queries, tuning, d);
-        var onQueries = ScoreCalibrator.FitOnQueries(catalog, d, categories, groups, tuningVectors,
+        Report("plain", "catalog leave-one-out", ScoreCalibrator.Fit(catalog, categories, groups), catalog, queries);
+        var tuningVectors = queries.Gather(tuning);
+        var onQueries = ScoreCalibrator.FitOnQueries(catalog, categories, groups, tuningVectors,
             [.. tuning.Select(i => data.Queries[i].Category)], [.. tuning.Select(i => data.Queries[i].Group)]);
         if (onQueries is not null)
         {
-            Report("plain", $"tuning photos ({tuning.Length})", onQueries, catalog, queries, d);
+            Report("plain", $"tuning photos ({tuning.Length})", onQueries, catalog, queries);
         }
 
         // With the metric head trained on the catalog alone: fitted on the catalog it trained on, or on the items it held back.
@@ -49,13 +49,13 @@ internal static class CalibrationPlan
         {
             var a = MetricHeadTrainer.Train(catalogSet, headOptions);
             var (ac, aq, ad) = (a.Projection.ApplyAll(catalog), a.Projection.ApplyAll(queries), a.Projection.OutputDimension);
-            Report($"head (a), d={ad}", "catalog leave-one-out", ScoreCalibrator.Fit(ac, ad, categories, groups), ac, aq, ad);
+            Report($"head (a), d={ad}", "catalog leave-one-out", ScoreCalibrator.Fit(ac, categories, groups), ac, aq);
             var held = a.ValidationRows;
-            var fit = ScoreCalibrator.FitOnQueries(ac, ad, categories, groups, Rows(ac, held, ad),
+            var fit = ScoreCalibrator.FitOnQueries(ac, categories, groups, ac.Gather(held),
                 [.. held.Select(r => categories[r])], [.. held.Select(r => groups[r])], null, held);
             if (fit is not null)
             {
-                Report($"head (a), d={ad}", $"the {held.Count} catalog items the head held back", fit, ac, aq, ad);
+                Report($"head (a), d={ad}", $"the {held.Count} catalog items the head held back", fit, ac, aq);
             }
         }
         catch (ArgumentException e)
@@ -68,7 +68,7 @@ internal static class CalibrationPlan
         var trained = MetricHeadTrainer.Train(HeadPlan.WithQueries(data, tuning, label), headOptions);
         var head = trained.Projection;
         var (hc, hq, hd) = (head.ApplyAll(catalog), head.ApplyAll(queries), head.OutputDimension);
-        Report($"head (b), d={hd}", "catalog leave-one-out", ScoreCalibrator.Fit(hc, hd, categories, groups), hc, hq, hd);
+        Report($"head (b), d={hd}", "catalog leave-one-out", ScoreCalibrator.Fit(hc, categories, groups), hc, hq);
         var n = data.Products.Length;
         foreach (var (name, rows) in new[]
         {
@@ -76,11 +76,11 @@ internal static class CalibrationPlan
             ($"the head's validation photos ({trained.ValidationRows.Count})", trained.ValidationRows.Select(r => tuning[r - n]).ToArray()),
         })
         {
-            var fit = ScoreCalibrator.FitOnQueries(hc, hd, categories, groups, Rows(hq, rows, hd),
+            var fit = ScoreCalibrator.FitOnQueries(hc, categories, groups, hq.Gather(rows),
                 [.. rows.Select(i => data.Queries[i].Category)], [.. rows.Select(i => data.Queries[i].Group)]);
             if (fit is not null)
             {
-                Report($"head (b), d={hd}", name, fit, hc, hq, hd);
+                Report($"head (b), d={hd}", name, fit, hc, hq);
             }
         }
 
@@ -99,16 +99,16 @@ internal static class CalibrationPlan
     }
 
     /// <summary>Brier, ECE and the 0.70 cut over every held-out query's top-10 pairs, relevant by the calibration's label.</summary>
-    private static (CalibrationQuality Quality, ThresholdCut Cut) HeldOut(LabData data, ScoreCalibration calibration, float[] catalog, float[] queries, int d)
+    private static (CalibrationQuality Quality, ThresholdCut Cut) HeldOut(LabData data, ScoreCalibration calibration, VectorRows catalog, VectorRows queries)
     {
-        var index = new VectorIndex(catalog, d);
+        var index = new VectorIndex(catalog);
         var pairs = new List<(double Predicted, bool Relevant)>();
         var any = 0;
         foreach (var i in data.QueriesOf(QueryHalf.HeldOut))
         {
             var query = data.Queries[i];
             var hit = false;
-            foreach (var h in index.Search(queries.AsSpan(i * d, d), 10))
+            foreach (var h in index.Search(queries.Row(i), 10))
             {
                 var product = data.Products[h.Row];
                 var relevant = calibration.Label == "group"
@@ -122,14 +122,6 @@ internal static class CalibrationPlan
             any += hit ? 1 : 0;
         }
 
-        var kept = pairs.Where(p => p.Predicted >= 0.70).ToList();
-        var positives = pairs.Count(p => p.Relevant);
-        var cut = new ThresholdCut(0.70, kept.Count,
-            kept.Count > 0 ? kept.Count(p => p.Relevant) / (double)kept.Count : double.NaN,
-            positives > 0 ? kept.Count(p => p.Relevant) / (double)positives : double.NaN, any);
-        return (CalibrationQuality.Of(pairs), cut);
+        return (CalibrationQuality.Of(pairs), ThresholdCut.Of(pairs, 0.70, any));
     }
-
-    public static float[] Rows(float[] vectors, IReadOnlyList<int> rows, int d) =>
-        [.. rows.SelectMany(i => vectors.AsSpan(i * d, d).ToArray())];
 }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Build.Learning;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -16,8 +17,6 @@ internal static class ExtrasPlan
     public static void Run(Lab lab, MetricHeadOptions headOptions)
     {
         var data = lab.Data;
-        var d = data.Dimension;
-        var n = data.Products.Length;
         var catalog = data.Catalog["centre"];
         var queries = data.QueryVectors["centre"];
         var tuning = data.QueriesOf(QueryHalf.Tuning);
@@ -30,14 +29,14 @@ internal static class ExtrasPlan
             var owner = data.ProductOfQuery();
             var extras = tuning.Where(i => owner[i] >= 0).ToArray();
             Console.WriteLine(lab.Row("tuning photos as extra pictures of their product (max over pictures)",
-                Gallery.WithExtras(catalog, n, CalibrationPlan.Rows(queries, extras, d), [.. extras.Select(i => owner[i])]), queries));
+                Gallery.WithExtras(catalog, queries.Gather(extras), [.. extras.Select(i => owner[i])]), queries));
 
             var head = MetricHeadTrainer.Train(HeadPlan.WithQueries(data, tuning, "group"), headOptions).Projection;
             var hc = head.ApplyAll(catalog);
             var hq = head.ApplyAll(queries);
             Console.WriteLine(lab.Row($"head (b) d={head.OutputDimension}", hc, hq));
             Console.WriteLine(lab.Row($"head (b) d={head.OutputDimension} + tuning photos as extra pictures",
-                Gallery.WithExtras(hc, n, CalibrationPlan.Rows(hq, extras, head.OutputDimension), [.. extras.Select(i => owner[i])]), hq));
+                Gallery.WithExtras(hc, hq.Gather(extras), [.. extras.Select(i => owner[i])]), hq));
         }
 
         // Diagonal metric: each dimension scaled by √(between-class / within-class variance), learned from labels.
@@ -57,23 +56,23 @@ internal static class ExtrasPlan
 
         // Category vote: a product's score gains β × the softmax-weighted share of the query's 20 nearest items in its category.
         var categories = data.Products.Select(p => p.Category).ToArray();
-        var spaces = new List<(string Name, float[] Catalog, float[] Queries, int Dimension)> { ("plain", catalog, queries, d) };
+        var spaces = new List<(string Name, VectorRows Catalog, VectorRows Queries)> { ("plain", catalog, queries) };
         if (!data.HasGroups)
         {
             foreach (var (name, set) in new[] { ("head (a)", HeadPlan.CatalogOnly(data, "category")), ("head (b)", HeadPlan.WithQueries(data, tuning, "category")) })
             {
                 var head = MetricHeadTrainer.Train(set, headOptions).Projection;
-                spaces.Add(($"{name} d={head.OutputDimension}", head.ApplyAll(catalog), head.ApplyAll(queries), head.OutputDimension));
+                spaces.Add(($"{name} d={head.OutputDimension}", head.ApplyAll(catalog), head.ApplyAll(queries)));
                 Console.WriteLine(lab.Row(spaces[^1].Name, spaces[^1].Catalog, spaces[^1].Queries));
             }
         }
 
         foreach (var (space, beta) in spaces.SelectMany(s => Betas.Select(b => (s, b))))
         {
-            var gallery = Gallery.Single(space.Catalog, n);
+            var gallery = Gallery.Single(space.Catalog);
             Console.WriteLine(lab.Row($"{space.Name}, category-vote re-ranking, β={beta}", i =>
             {
-                var scores = gallery.Scores(space.Queries.AsSpan(i * space.Dimension, space.Dimension));
+                var scores = gallery.Scores(space.Queries.Row(i));
                 var vote = new Dictionary<string, float>(StringComparer.Ordinal);
                 var total = 0f;
                 foreach (var r in Lab.Top(scores, 20))
@@ -99,7 +98,7 @@ internal static class ExtrasPlan
         {
             for (var j = 0; j < d; j++)
             {
-                mean[j] += set.Vectors[i * d + j] / labelled.Length;
+                mean[j] += set.Vectors.Row(i)[j] / labelled.Length;
             }
         }
 
@@ -111,7 +110,7 @@ internal static class ExtrasPlan
             {
                 for (var j = 0; j < d; j++)
                 {
-                    classMean[j] += set.Vectors[i * d + j] / rows.Length;
+                    classMean[j] += set.Vectors.Row(i)[j] / rows.Length;
                 }
             }
 
@@ -120,7 +119,7 @@ internal static class ExtrasPlan
                 between[j] += rows.Length * (classMean[j] - mean[j]) * (classMean[j] - mean[j]);
                 foreach (var i in rows)
                 {
-                    var x = set.Vectors[i * d + j] - classMean[j];
+                    var x = set.Vectors.Row(i)[j] - classMean[j];
                     within[j] += x * x;
                 }
             }
@@ -130,17 +129,18 @@ internal static class ExtrasPlan
         return [.. Enumerable.Range(0, d).Select(j => (float)Math.Sqrt(between[j] / (within[j] + (shrinkage * meanWithin))))];
     }
 
-    private static float[] Scale(float[] vectors, float[] weights)
+    private static VectorRows Scale(VectorRows vectors, float[] weights)
     {
-        var d = weights.Length;
-        var output = new float[vectors.Length];
-        for (var r = 0; r < vectors.Length; r += d)
+        var d = vectors.Dimension;
+        var output = new float[vectors.Values.Length];
+        for (var r = 0; r < vectors.Count; r++)
         {
-            TensorPrimitives.Multiply(vectors.AsSpan(r, d), weights, output.AsSpan(r, d));
-            var norm = TensorPrimitives.Norm(output.AsSpan(r, d));
-            TensorPrimitives.Divide(output.AsSpan(r, d), norm > 0 ? norm : 1, output.AsSpan(r, d));
+            var row = output.AsSpan(r * d, d);
+            TensorPrimitives.Multiply(vectors.Row(r), weights, row);
+            var norm = TensorPrimitives.Norm(row);
+            TensorPrimitives.Divide(row, norm > 0 ? norm : 1, row);
         }
 
-        return output;
+        return new VectorRows(output, d);
     }
 }

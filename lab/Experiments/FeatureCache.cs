@@ -5,7 +5,7 @@ namespace ImageSearch.Lab.Experiments;
 
 /// <summary>
 /// Embeddings of experiment images kept on disk, keyed by the SHA-256 of the image bytes, the model's SHA-256, the
-/// preprocessing and the view (crop): one file per (model, preprocessing, view) under <c>artifacts/features/</c>
+/// preprocessing and the variant (crop): one file per (model, preprocessing, variant) under <c>artifacts/features/</c>
 /// (ignored by git), each a run of records <c>[32-byte image hash][dimension floats]</c>. A second pass over the same
 /// photos costs reading them, not running the model.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class FeatureCache
 {
     private readonly string _folder;
     private readonly int _dimension;
-    private readonly Dictionary<string, Dictionary<string, float[]>> _views = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, float[]>> _variants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(byte[] Hash, float[] Vector)>> _added = new(StringComparer.Ordinal);
 
     public FeatureCache(string root, string modelSha256, string preprocessing, int dimension)
@@ -25,15 +25,15 @@ internal sealed class FeatureCache
 
     public static string HashOf(ReadOnlySpan<byte> image) => Convert.ToHexStringLower(SHA256.HashData(image));
 
-    public bool TryGet(string view, string imageSha256, out float[] vector) => Load(view).TryGetValue(imageSha256, out vector!);
+    public bool TryGet(string variant, string imageSha256, out float[] vector) => Load(variant).TryGetValue(imageSha256, out vector!);
 
-    public void Add(string view, string imageSha256, float[] vector)
+    public void Add(string variant, string imageSha256, float[] vector)
     {
-        if (Load(view).TryAdd(imageSha256, vector))
+        if (Load(variant).TryAdd(imageSha256, vector))
         {
-            if (!_added.TryGetValue(view, out var list))
+            if (!_added.TryGetValue(variant, out var list))
             {
-                _added[view] = list = [];
+                _added[variant] = list = [];
             }
 
             list.Add((Convert.FromHexString(imageSha256), vector));
@@ -43,9 +43,9 @@ internal sealed class FeatureCache
     /// <summary>Appends what was added since the last flush.</summary>
     public void Flush()
     {
-        foreach (var (view, records) in _added)
+        foreach (var (variant, records) in _added)
         {
-            using var stream = new FileStream(PathOf(view), FileMode.Append, FileAccess.Write);
+            using var stream = new FileStream(PathOf(variant), FileMode.Append, FileAccess.Write);
             foreach (var (hash, vector) in records)
             {
                 stream.Write(hash);
@@ -56,17 +56,17 @@ internal sealed class FeatureCache
         _added.Clear();
     }
 
-    private string PathOf(string view) => Path.Combine(_folder, view + ".f32");
+    private string PathOf(string variant) => Path.Combine(_folder, variant + ".f32");
 
-    private Dictionary<string, float[]> Load(string view)
+    private Dictionary<string, float[]> Load(string variant)
     {
-        if (_views.TryGetValue(view, out var vectors))
+        if (_variants.TryGetValue(variant, out var vectors))
         {
             return vectors;
         }
 
         vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var path = PathOf(view);
+        var path = PathOf(variant);
         if (File.Exists(path))
         {
             var bytes = File.ReadAllBytes(path);
@@ -77,7 +77,7 @@ internal sealed class FeatureCache
             }
         }
 
-        _views[view] = vectors;
+        _variants[variant] = vectors;
         return vectors;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -27,7 +28,7 @@ internal static class HeadPlan
         var sets = new List<(string Name, MetricTrainingSet Set)>
         {
             ($"(a) catalog, {(data.HasGroups ? "category" : "category")}", CatalogOnly(data, data.HasGroups ? "category" : "category")),
-            ("(a) catalog views as positives", CatalogViews(data)),
+            ("(a) catalog crops as positives", CatalogCrops(data)),
             ($"(b) catalog + tuning photos, {label}", WithQueries(data, tuning, label)),
         };
 
@@ -61,10 +62,10 @@ internal static class HeadPlan
         if (only is null || only.Contains("whiten", StringComparison.Ordinal))
         {
             // Whitening learned on the same vectors as (a), the catalog, and as (b), catalog plus tuning photos.
-            var withPhotos = catalog.Concat(tuning.SelectMany(i => queries.AsSpan(i * data.Dimension, data.Dimension).ToArray())).ToArray();
+            var withPhotos = VectorRows.Concat(catalog, queries.Gather(tuning));
             foreach (var (learnedOn, rows) in new[] { ("catalog", catalog), ("catalog + tuning photos", withPhotos) })
             {
-                var pca = VectorPostprocessor.ComputePca(rows, data.Dimension);
+                var pca = VectorPostprocessor.ComputePca(rows);
                 foreach (var shrinkage in new[] { 0.1f, 1f, 3f })
                 {
                     foreach (var dims in new int?[] { null, 256 })
@@ -94,27 +95,25 @@ internal static class HeadPlan
     public static MetricTrainingSet CatalogOnly(LabData data, string label)
     {
         var labels = MetricTrainingSet.Encode(data.Products.Select(p => label == "group" ? p.Group : p.Category));
-        return new MetricTrainingSet(data.Catalog["centre"], data.Dimension, labels, [.. labels.Select(_ => true)], label);
+        return new MetricTrainingSet(data.Catalog["centre"], labels, [.. labels.Select(_ => true)], label);
     }
 
-    /// <summary>Every cached view of every catalog image, labelled with its product: positives are other crops of the same photo.</summary>
-    public static MetricTrainingSet CatalogViews(LabData data)
+    /// <summary>Every embedded crop of every catalog image, labelled with its product: positives are other crops of the same photo.</summary>
+    public static MetricTrainingSet CatalogCrops(LabData data)
     {
-        var views = data.Catalog.Keys.ToArray();
-        var vectors = views.SelectMany(v => data.Catalog[v]).ToArray();
-        var labels = views.SelectMany(_ => Enumerable.Range(0, data.Products.Length)).ToArray();
-        return new MetricTrainingSet(vectors, data.Dimension, labels, [.. labels.Select(_ => true)], "product");
+        var crops = data.Catalog.Keys.ToArray();
+        var vectors = VectorRows.Concat([.. crops.Select(c => data.Catalog[c])]);
+        var labels = crops.SelectMany(_ => Enumerable.Range(0, data.Products.Length)).ToArray();
+        return new MetricTrainingSet(vectors, labels, [.. labels.Select(_ => true)], "product");
     }
 
     /// <summary>The catalog and the given query photos, labelled by group (the exact product) or category.</summary>
     public static MetricTrainingSet WithQueries(LabData data, int[] queryRows, string label)
     {
-        var d = data.Dimension;
-        var queries = data.QueryVectors["centre"];
-        var vectors = data.Catalog["centre"].Concat(queryRows.SelectMany(i => queries.AsSpan(i * d, d).ToArray())).ToArray();
+        var vectors = VectorRows.Concat(data.Catalog["centre"], data.QueryVectors["centre"].Gather(queryRows));
         var names = data.Products.Select(p => label == "group" ? p.Group : p.Category)
             .Concat(queryRows.Select(i => label == "group" ? data.Queries[i].Group : data.Queries[i].Category));
         var labels = MetricTrainingSet.Encode(names);
-        return new MetricTrainingSet(vectors, d, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < data.Products.Length)], label);
+        return new MetricTrainingSet(vectors, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < data.Products.Length)], label);
     }
 }

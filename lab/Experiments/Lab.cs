@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using ImageSearch.Core.Build.Evaluation;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>Retrieval numbers of one technique on the tuning and held-out halves, as a Markdown table row.</summary>
-internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merge)
+internal sealed class Lab(LabData data, CategoryMerge merge)
 {
     public LabData Data => data;
 
@@ -14,11 +15,11 @@ internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merg
         : $"| technique | tuning P@5 strict | tuning P@5 merged | held-out P@5 strict | held-out P@5 merged | held-out P@1 strict |{extra}\n|---|---:|---:|---:|---:|---:|{(extra.Length > 0 ? "---:|" : "")}";
 
     /// <summary>One vector per product and per query.</summary>
-    public string Row(string name, float[] catalog, float[] queries, string extra = "") =>
-        Row(name, Gallery.Single(catalog, data.Products.Length), queries, extra);
+    public string Row(string name, VectorRows catalog, VectorRows queries, string extra = "") =>
+        Row(name, Gallery.Single(catalog), queries, extra);
 
-    public string Row(string name, Gallery gallery, float[] queries, string extra = "") =>
-        Row(name, i => gallery.Scores(queries.AsSpan(i * gallery.Dimension, gallery.Dimension)), extra);
+    public string Row(string name, Gallery gallery, VectorRows queries, string extra = "") =>
+        Row(name, i => gallery.Scores(queries.Row(i)), extra);
 
     /// <summary>A row from any scoring of the products for query i (higher is better).</summary>
     public string Row(string name, Func<int, float[]> scores, string extra = "")
@@ -47,11 +48,11 @@ internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merg
             counts[data.Halves[i]]++;
             foreach (var k in new[] { 1, 5, 10 })
             {
-                s[$"R@{k}"] += top.Take(k).Any(p => p.Group is not null && p.Group == query.Group) ? 1 : 0;
-                s[$"P@{k}"] += top.Take(k).Count(p => p.Category == query.Category) / (double)k;
+                s[$"R@{k}"] += RetrievalMetrics.GroupRecallAt(top, k, query.Group);
+                s[$"P@{k}"] += RetrievalMetrics.CategoryPrecisionAt(top, k, query.Category);
             }
 
-            s["P@5m"] += top.Take(5).Count(p => M(p.Category) == M(query.Category)) / 5.0;
+            s["P@5m"] += RetrievalMetrics.CategoryPrecisionAt(top, 5, query.Category, merge);
         }
 
         foreach (var (half, values) in sums)
@@ -68,33 +69,28 @@ internal sealed class Lab(LabData data, IReadOnlyDictionary<string, string> merg
     /// <summary>Indexes of the k highest scores, best first (ties by index).</summary>
     public static int[] Top(float[] scores, int k) =>
         [.. Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k)];
-
-    private string M(string category) => merge.GetValueOrDefault(category, category);
 }
 
-/// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over views).</summary>
-internal sealed class Gallery(float[] rows, int[] productOfRow, int products, int dimension)
+/// <summary>Catalog vectors, several per product allowed: a product scores the best of its vectors (max over its crops, or its extra pictures).</summary>
+internal sealed class Gallery(VectorRows rows, int[] productOfRow, int products)
 {
-    public int Dimension => dimension;
+    public int Dimension => rows.Dimension;
 
-    public static Gallery Single(float[] catalog, int products) =>
-        new(catalog, [.. Enumerable.Range(0, products)], products, catalog.Length / products);
+    /// <summary>One vector per product, in product order.</summary>
+    public static Gallery Single(VectorRows catalog) =>
+        new(catalog, [.. Enumerable.Range(0, catalog.Count)], catalog.Count);
 
-    /// <summary>Every view's vectors of every product.</summary>
-    public static Gallery Views(IReadOnlyList<float[]> views, int products)
+    /// <summary>Every variant's vectors of every product (each variant a row per product).</summary>
+    public static Gallery Variants(IReadOnlyList<VectorRows> variants)
     {
-        var d = views[0].Length / products;
-        var rows = views.SelectMany(v => v).ToArray();
-        var owner = Enumerable.Range(0, views.Count).SelectMany(_ => Enumerable.Range(0, products)).ToArray();
-        return new Gallery(rows, owner, products, d);
+        var products = variants[0].Count;
+        var owner = Enumerable.Range(0, variants.Count).SelectMany(_ => Enumerable.Range(0, products)).ToArray();
+        return new Gallery(VectorRows.Concat(variants), owner, products);
     }
 
     /// <summary>The catalog plus extra vectors that belong to given products.</summary>
-    public static Gallery WithExtras(float[] catalog, int products, float[] extras, int[] productOfExtra)
-    {
-        var d = catalog.Length / products;
-        return new Gallery([.. catalog, .. extras], [.. Enumerable.Range(0, products), .. productOfExtra], products, d);
-    }
+    public static Gallery WithExtras(VectorRows catalog, VectorRows extras, int[] productOfExtra) =>
+        new(VectorRows.Concat(catalog, extras), [.. Enumerable.Range(0, catalog.Count), .. productOfExtra], catalog.Count);
 
     public float[] Scores(ReadOnlySpan<float> query)
     {
@@ -102,7 +98,7 @@ internal sealed class Gallery(float[] rows, int[] productOfRow, int products, in
         Array.Fill(best, float.NegativeInfinity);
         for (var r = 0; r < productOfRow.Length; r++)
         {
-            var s = TensorPrimitives.Dot(query, rows.AsSpan(r * dimension, dimension));
+            var s = TensorPrimitives.Dot(query, rows.Row(r));
             var p = productOfRow[r];
             best[p] = MathF.Max(best[p], s);
         }

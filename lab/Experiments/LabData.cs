@@ -1,18 +1,18 @@
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Catalog;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
-/// <summary>A labelled set for the experiments: the catalog and the query photos, with their embeddings per view.</summary>
+/// <summary>A labelled set for the experiments: the catalog and the query photos, with their embeddings per variant (<see cref="PhotoVariants"/>).</summary>
 internal sealed class LabData
 {
-    public LabData(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, ViewEmbedder embedder, IReadOnlyList<string> catalogViews, IReadOnlyList<string> queryViews)
+    public LabData(ProductCatalog catalog, IReadOnlyList<QueryImage> queries, VariantEmbedder embedder, IReadOnlyList<string> catalogVariants, IReadOnlyList<string> queryVariants)
     {
         Products = [.. catalog.Products];
         Queries = queries;
-        Dimension = embedder.Dimension;
-        Catalog = embedder.Embed([.. Products.Select(p => catalog.LocateImage(p).FilePath!)], catalogViews);
-        QueryVectors = embedder.Embed([.. queries.Select(q => q.ImagePath)], queryViews);
+        Catalog = embedder.Embed([.. Products.Select(p => catalog.LocateImage(p).FilePath!)], catalogVariants);
+        QueryVectors = embedder.Embed([.. queries.Select(q => q.ImagePath)], queryVariants);
         Halves = [.. queries.Select(q => QuerySplit.HalfOf(q.Id))];
         HasGroups = queries.Any(q => q.Group is not null) && Products.Any(p => p.Group is not null);
     }
@@ -21,13 +21,11 @@ internal sealed class LabData
 
     public IReadOnlyList<QueryImage> Queries { get; }
 
-    public int Dimension { get; }
+    /// <summary>Catalog vectors per variant, a row per product in catalog order.</summary>
+    public Dictionary<string, VectorRows> Catalog { get; }
 
-    /// <summary>Catalog vectors per view, row-major in catalog order.</summary>
-    public Dictionary<string, float[]> Catalog { get; }
-
-    /// <summary>Query vectors per view, row-major in query-file order.</summary>
-    public Dictionary<string, float[]> QueryVectors { get; }
+    /// <summary>Query vectors per variant, a row per query in query-file order.</summary>
+    public Dictionary<string, VectorRows> QueryVectors { get; }
 
     public QueryHalf[] Halves { get; }
 

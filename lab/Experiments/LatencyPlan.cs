@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
@@ -40,7 +41,7 @@ internal static class LatencyPlan
         {
             foreach (var d in new[] { input, 256 })
             {
-                var index = new VectorIndex(Random(rows * d), d);
+                var index = new VectorIndex(new VectorRows(Random(rows * d), rows, d));
                 var q = query[..d];
                 Console.WriteLine(Line($"exact top-10 over {rows:N0} × {d}", rows >= 100_000 ? 10 : 50, () => index.Search(q, 10)));
             }

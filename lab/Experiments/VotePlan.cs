@@ -16,26 +16,24 @@ internal static class VotePlan
     public static void Run(Lab lab, MetricHeadOptions headOptions)
     {
         var data = lab.Data;
-        var d = data.Dimension;
-        var n = data.Products.Length;
         var catalog = data.Catalog["centre"];
         var queries = data.QueryVectors["centre"];
         var categories = data.Products.Select(p => p.Category).ToArray();
         var head = MetricHeadTrainer.Train(HeadPlan.CatalogOnly(data, "category"), headOptions).Projection;
         Console.WriteLine(lab.Header());
-        foreach (var (name, c, q, dim) in new[]
+        foreach (var (name, c, q) in new[]
         {
-            ("plain", catalog, queries, d),
-            ($"head (a) d={head.OutputDimension}", head.ApplyAll(catalog), head.ApplyAll(queries), head.OutputDimension),
+            ("plain", catalog, queries),
+            ($"head (a) d={head.OutputDimension}", head.ApplyAll(catalog), head.ApplyAll(queries)),
         })
         {
-            var gallery = Gallery.Single(c, n);
+            var gallery = Gallery.Single(c);
             Console.WriteLine(lab.Row(name, c, q));
             foreach (var k in Neighbours)
             {
                 foreach (var beta in Betas)
                 {
-                    Console.WriteLine(lab.Row($"{name}, category vote k={k}, β={beta}", i => Rerank(gallery.Scores(q.AsSpan(i * dim, dim)), categories, k, beta)));
+                    Console.WriteLine(lab.Row($"{name}, category vote k={k}, β={beta}", i => Rerank(gallery.Scores(q.Row(i)), categories, k, beta)));
                 }
             }
         }

@@ -49,8 +49,8 @@ public sealed class TrainingQueriesTests
         using var fromCsv = CatalogSnapshot.Load(_catalog, _index, embedder.Identity, new IndexLoadOptions { UseBinary = false });
         var query = embedder.Embed(File.ReadAllBytes(_photos[4]));
 
-        var matches = service.Search(query, new SearchRequest(6, 0f));
-        var csvMatches = fromCsv.Search(query, new SearchRequest(6, 0f));
+        var matches = service.Search(QueryEmbedding.Features(query), new SearchRequest(6, 0f));
+        var csvMatches = fromCsv.Search(QueryEmbedding.Features(query), new SearchRequest(6, 0f));
 
         Assert.That((service.Storage, service.Vectors.Dimension), Is.EqualTo((IndexStorage.BinaryExact, 8)), "index.bin holds the projected vectors");
         Assert.That(csvMatches.Select(m => m.Product.Id), Is.EqualTo(matches.Select(m => m.Product.Id)), "index.csv, projected at load, searches the same");

@@ -18,14 +18,14 @@ public sealed class AugmentedViewEmbedderTests
         var first = views.Embed(photos, views: 3);
         var again = views.Embed(photos, views: 3);
 
-        Assert.That(first, Has.Length.EqualTo(2 * 3 * d));
-        Assert.That(again, Is.EqualTo(first));
+        Assert.That((first.Count, first.Dimension), Is.EqualTo((2 * 3, d)));
+        Assert.That(again.Values.ToArray(), Is.EqualTo(first.Values.ToArray()));
         for (var p = 0; p < photos.Length; p++)
         {
             var photo = embedder.Embed(photos[p].Span);
             for (var k = 0; k < 3; k++)
             {
-                var view = first.AsSpan(((p * 3) + k) * d, d);
+                var view = first.Row((p * 3) + k);
                 Assert.That(TensorPrimitives.Norm(view), Is.EqualTo(1f).Within(1e-4f));
                 Assert.That(TensorPrimitives.CosineSimilarity(view, photo), Is.LessThan(0.999f).And.GreaterThan(0.4f), $"photo {p}, view {k}");
             }

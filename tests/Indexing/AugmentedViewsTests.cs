@@ -1,4 +1,5 @@
 using ImageSearch.Core.Build.Indexing;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -23,7 +24,7 @@ public sealed class AugmentedViewsTests
     [Test]
     public void A_view_belongs_to_the_row_it_was_made_from()
     {
-        var views = new AugmentedViews(new float[6 * 4], [10, 20, 30], PerRow: 2);
+        var views = new AugmentedViews(new VectorRows(new float[6 * 4], 4), [10, 20, 30], PerRow: 2);
 
         Assert.That(Enumerable.Range(0, views.Count).Select(views.RowOf), Is.EqualTo(new[] { 10, 10, 20, 20, 30, 30 }));
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Search;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -26,7 +27,7 @@ public sealed class BinaryIndexFileTests
         Assert.That(binary.Ids, Is.EqualTo(ids));
         Assert.That((binary.Rows, binary.Dimension, binary.CoarseDimension), Is.EqualTo((500, Dimension, 12)));
         var row = new float[Dimension];
-        binary.VectorRows.CopyRow(321, row);
+        binary.ExactRows.CopyRow(321, row);
         Assert.That(row, Is.EqualTo(vectors.AsSpan(321 * Dimension, Dimension).ToArray()));
         Assert.That(binary.Quantizer, Is.Not.Null);
         Assert.That((binary.CoarseCodes!.Width, binary.ResidualCodes!.Width), Is.EqualTo((12, Dimension - 12)));
@@ -38,12 +39,12 @@ public sealed class BinaryIndexFileTests
         var (path, _, vectors) = WriteIndex(rows: 500, coarse: 12);
         using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(path));
 
-        binary.VectorRows.Prefetch([499, 3, 250]);
+        binary.ExactRows.Prefetch([499, 3, 250]);
 
         var row = new float[Dimension];
         foreach (var index in new[] { 499, 3, 250 })
         {
-            binary.VectorRows.CopyRow(index, row);
+            binary.ExactRows.CopyRow(index, row);
             Assert.That(row, Is.EqualTo(vectors.AsSpan(index * Dimension, Dimension).ToArray()));
         }
     }
@@ -97,9 +98,9 @@ public sealed class BinaryIndexFileTests
         using var binary = BinaryIndexFile.Open(binaryPath);
 
         var row = new float[Dimension];
-        binary.VectorRows.CopyRow(6, row);
+        binary.ExactRows.CopyRow(6, row);
         Assert.That(row, Is.EqualTo(vectors.AsSpan(6 * Dimension, Dimension).ToArray()));
-        var error = Assert.Throws<IndexFormatException>(() => binary.VectorRows.CopyRow(7, row));
+        var error = Assert.Throws<IndexFormatException>(() => binary.ExactRows.CopyRow(7, row));
         Assert.That(error!.Message, Does.Contain("damaged").And.Contain("row 8 (p7)"));
     }
 
@@ -138,7 +139,7 @@ public sealed class BinaryIndexFileTests
 
         using var binary = BinaryIndexFile.Open(binaryPath, verifyVectors: false);
 
-        Assert.DoesNotThrow(() => binary.VectorRows.CopyRow(0, new float[Dimension]));
+        Assert.DoesNotThrow(() => binary.ExactRows.CopyRow(0, new float[Dimension]));
     }
 
     [Test]
@@ -170,7 +171,7 @@ public sealed class BinaryIndexFileTests
     {
         var (path, ids, vectors) = WriteIndex(rows: 3000, coarse: 12);
         var catalog = WriteCatalog(ids);
-        var query = vectors.AsSpan(10 * Dimension, Dimension).ToArray();
+        var query = QueryEmbedding.Features(vectors.AsSpan(10 * Dimension, Dimension).ToArray());
 
         using var fromBinary = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { CompactFromRows = 1000 });
         using var fromCsv = CatalogSnapshot.Load(catalog, path, TestIndexes.Embedder(Dimension), new IndexLoadOptions { UseBinary = false });
@@ -180,7 +181,7 @@ public sealed class BinaryIndexFileTests
         var request = new SearchRequest(10, 0f);
         Assert.That(fromBinary.Search(query, request).Select(m => (m.Product.Id, m.Similarity)),
             Is.EqualTo(fromCsv.Search(query, request).Select(m => (m.Product.Id, m.Similarity))));
-        Assert.That(fromBinary.VectorOf(ids[7]), Is.EqualTo(vectors.AsSpan(7 * Dimension, Dimension).ToArray()));
+        Assert.That(fromBinary.VectorOf(ids[7])!.Vector.ToArray(), Is.EqualTo(vectors.AsSpan(7 * Dimension, Dimension).ToArray()));
     }
 
     [Test]
@@ -214,7 +215,7 @@ public sealed class BinaryIndexFileTests
 
         service.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => service.Search(vectors.AsSpan(0, Dimension), new SearchRequest(5, 0f)));
+        Assert.Throws<ObjectDisposedException>(() => service.Search(QueryEmbedding.Features(vectors[..Dimension]), new SearchRequest(5, 0f)));
     }
 
     private (string Path, string[] Ids, float[] Vectors) WriteIndex(int rows, int coarse)

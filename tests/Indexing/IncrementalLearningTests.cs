@@ -7,6 +7,7 @@ using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -59,7 +60,7 @@ public sealed class IncrementalLearningTests
         {
             var changed = catalog.Products[2];
             var expected = kept.Projection.Apply(_embedder.Embed(File.ReadAllBytes(Path.Combine(folder, "changed.jpg"))));
-            Assert.That(TensorPrimitives.CosineSimilarity(service.VectorOf(changed.Id), expected), Is.GreaterThan(0.9999f), "the changed row is searched through the kept head");
+            Assert.That(TensorPrimitives.CosineSimilarity(service.VectorOf(changed.Id)!.Vector.Span, expected), Is.GreaterThan(0.9999f), "the changed row is searched through the kept head");
         }
 
         Assert.That(andOneLabel.Built, Is.Zero, "a new label embeds nothing");
@@ -144,7 +145,7 @@ public sealed class IncrementalLearningTests
         AugmentedViewCache.Key[] keys = [new(photo, 0, null), new(photo, 1, background)];
         float[] vectors = [1, 2, 3, 4, 5, 6];
 
-        AugmentedViewCache.Save(path, "settings A", 3, keys, vectors);
+        AugmentedViewCache.Save(path, "settings A", keys, new VectorRows(vectors, 3));
         var cache = AugmentedViewCache.Load(path, "settings A", 3, out var problem);
         var other = AugmentedViewCache.Load(path, "settings B", 3, out var otherProblem);
         var bytes = File.ReadAllBytes(path);

@@ -7,6 +7,7 @@ using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Embedding;
 using Microsoft.Extensions.Logging.Abstractions;
 using NullLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -83,8 +84,8 @@ public sealed class IndexLearningTests
 
         var notes = new List<string>();
         var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
-            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 }, AugmentViews = 3 }, notes, CancellationToken.None,
-                new AugmentedViews(views, [.. Enumerable.Range(0, rows.Count)], 3));
+            .Learn(rows, new VectorRows(vectors, dimension), new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 }, AugmentViews = 3 }, notes, CancellationToken.None,
+                new AugmentedViews(new VectorRows(views, dimension), [.. Enumerable.Range(0, rows.Count)], 3));
 
         var training = learned.Projection!.Training!;
         Assert.That(training.ValidationItems, Is.EqualTo(24), "catalog items are held back as without views");
@@ -119,14 +120,14 @@ public sealed class IndexLearningTests
         var notes = new List<string>();
 
         var learned = new IndexLearning(new FixedDimension(dimension), NullLogger.Instance)
-            .Learn(rows, vectors, new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 } }, notes, CancellationToken.None);
+            .Learn(rows, new VectorRows(vectors, dimension), new IndexBuildOptions { MetricHead = new MetricHeadOptions { Dimension = 8, MaxEpochs = 30 } }, notes, CancellationToken.None);
 
         var held = learned.Projection!.Training!.ValidationItems;
         Assert.That(held, Is.EqualTo(24), "a fifth of each category");
         Assert.That(learned.Calibration!.Fit!.Source, Is.EqualTo("held-back catalog items"));
         Assert.That(learned.Calibration.Fit.Queries, Is.EqualTo(held));
         Assert.That(notes, Has.Some.Contains("catalog items the metric head held back"));
-        Assert.That((learned.SearchedDimension, learned.Searched.Length), Is.EqualTo((8, 8 * rows.Count)), "what index.bin stores and the search compares");
+        Assert.That((learned.Searched.Dimension, learned.Searched.Count), Is.EqualTo((8, rows.Count)), "what index.bin stores and the search compares");
     }
 
     private static ProductCatalog Catalog(string csv) => CatalogReader.Read(CatalogReaderTests.Write(csv));

@@ -1,5 +1,6 @@
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Indexing;
 
@@ -18,8 +19,9 @@ internal static class TestIndexes
         BinaryIndexDraft? binary = null;
         if (binaryCoarseDimension is { } coarse)
         {
-            var quantizer = coarse > 0 ? VectorQuantizer.Train(vectors, dimension) : null;
-            binary = BinaryIndexWriter.Write(BinaryIndexWriter.PathFor(path), ids, vectors, dimension, quantizer, coarse);
+            var rows = new VectorRows(vectors, ids.Length, dimension);
+            var quantizer = coarse > 0 ? VectorQuantizer.Train(rows) : null;
+            binary = BinaryIndexWriter.Write(BinaryIndexWriter.PathFor(path), ids, rows, quantizer, coarse);
             binary.Commit();
         }
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Lab;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Lab;
 
@@ -11,13 +12,13 @@ public sealed class VectorPostprocessorTests
     public void Outputs_are_unit_length()
     {
         var catalog = Correlated(200, seed: 1);
-        var post = VectorPostprocessor.Fit(catalog, Dimension, new PostprocessOptions { Power = 0.5f, Shrinkage = 0.1f });
+        var post = VectorPostprocessor.Fit(catalog, new PostprocessOptions { Power = 0.5f, Shrinkage = 0.1f });
 
         var output = post.ApplyAll(Correlated(20, seed: 2));
 
         for (var r = 0; r < 20; r++)
         {
-            Assert.That(TensorPrimitives.Norm(output.AsSpan(r * Dimension, Dimension)), Is.EqualTo(1f).Within(1e-5f));
+            Assert.That(TensorPrimitives.Norm(output.Row(r)), Is.EqualTo(1f).Within(1e-5f));
         }
     }
 
@@ -25,11 +26,11 @@ public sealed class VectorPostprocessorTests
     public void Full_whitening_makes_the_catalog_covariance_isotropic()
     {
         var catalog = Correlated(500, seed: 4);
-        var post = VectorPostprocessor.Fit(catalog, Dimension, new PostprocessOptions { Shrinkage = 0 });
-        var pca = VectorPostprocessor.ComputePca(post.ApplyAll(catalog), Dimension);
+        var post = VectorPostprocessor.Fit(catalog, new PostprocessOptions { Shrinkage = 0 });
+        var pca = VectorPostprocessor.ComputePca(post.ApplyAll(catalog));
 
         // After whitening (and the final L2), the variance is spread evenly: no axis dominates as before.
-        var before = VectorPostprocessor.ComputePca(catalog, Dimension).Eigenvalues;
+        var before = VectorPostprocessor.ComputePca(catalog).Eigenvalues;
         Assert.That(before[0] / before[^1], Is.GreaterThan(100));
         Assert.That(pca.Eigenvalues[0] / pca.Eigenvalues[^2], Is.LessThan(3));
     }
@@ -38,10 +39,10 @@ public sealed class VectorPostprocessorTests
     public void Whitening_learned_on_a_catalog_is_applied_to_queries_the_same_way()
     {
         var catalog = Correlated(300, seed: 5);
-        var post = VectorPostprocessor.Fit(catalog, Dimension, new PostprocessOptions { Power = 0.5f, Shrinkage = 0.3f, Dimensions = 8 });
+        var post = VectorPostprocessor.Fit(catalog, new PostprocessOptions { Power = 0.5f, Shrinkage = 0.3f, Dimensions = 8 });
 
         Assert.That(post.OutputDimension, Is.EqualTo(8));
-        Assert.That(post.ApplyAll(catalog).AsSpan(0, 8).ToArray(), Is.EqualTo(Apply(post, catalog.AsSpan(0, Dimension).ToArray())), "catalog rows go through the same Apply");
+        Assert.That(post.ApplyAll(catalog).Row(0).ToArray(), Is.EqualTo(Apply(post, catalog.Row(0).ToArray())), "catalog rows go through the same Apply");
     }
 
     [Test]
@@ -49,13 +50,13 @@ public sealed class VectorPostprocessorTests
     {
         // Every vector shares a large constant part; centred, two vectors that differ only in noise stop looking alike.
         var catalog = Correlated(100, seed: 7);
-        var post = VectorPostprocessor.Fit(catalog, Dimension, new PostprocessOptions { Whiten = false });
+        var post = VectorPostprocessor.Fit(catalog, new PostprocessOptions { Whiten = false });
         var output = post.ApplyAll(catalog);
 
         var mean = new float[Dimension];
         for (var r = 0; r < 100; r++)
         {
-            TensorPrimitives.Add(mean, output.AsSpan(r * Dimension, Dimension), mean);
+            TensorPrimitives.Add(mean, output.Row(r), mean);
         }
 
         Assert.That(TensorPrimitives.Norm(mean) / 100, Is.LessThan(0.2f));
@@ -70,7 +71,7 @@ public sealed class VectorPostprocessorTests
     }
 
     /// <summary>Unit vectors with a shared positive offset and very unequal variance per axis, like CNN features.</summary>
-    private static float[] Correlated(int count, int seed)
+    private static VectorRows Correlated(int count, int seed)
     {
         var random = new Random(seed);
         var output = new float[count * Dimension];
@@ -85,6 +86,6 @@ public sealed class VectorPostprocessorTests
             TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
         }
 
-        return output;
+        return new VectorRows(output, Dimension);
     }
 }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Text.Json;
 using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Query.Embedding;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Learning;
 
@@ -41,13 +42,12 @@ public sealed class MetricHeadTrainerTests
     /// <summary>Mean average precision of each query ranking the catalog by the projected cosine.</summary>
     private static double Map(LinearProjection head, float[] catalog, int[] catalogLabels, float[] queries, int[] queryLabels)
     {
-        var c = head.ApplyAll(catalog);
-        var q = head.ApplyAll(queries);
-        var d = head.OutputDimension;
+        var c = head.ApplyAll(new VectorRows(catalog, Dimension));
+        var q = head.ApplyAll(new VectorRows(queries, Dimension));
         var total = 0.0;
         for (var i = 0; i < queryLabels.Length; i++)
         {
-            var scores = Enumerable.Range(0, catalogLabels.Length).Select(r => TensorPrimitives.Dot(q.AsSpan(i * d, d), c.AsSpan(r * d, d))).ToArray();
+            var scores = Enumerable.Range(0, catalogLabels.Length).Select(r => TensorPrimitives.Dot(q.Row(i), c.Row(r))).ToArray();
             double hits = 0, sum = 0;
             foreach (var (r, rank) in Enumerable.Range(0, scores.Length).OrderByDescending(r => scores[r]).Select((r, rank) => (r, rank)))
             {
@@ -65,7 +65,7 @@ public sealed class MetricHeadTrainerTests
     }
 
     private static MetricTrainingSet CatalogSet(float[] vectors, int[] labels) =>
-        new(vectors, Dimension, labels, [.. labels.Select(_ => true)], "category");
+        new(new VectorRows(vectors, Dimension), labels, [.. labels.Select(_ => true)], "category");
 
     [TestCase(MetricLoss.Softmax)]
     [TestCase(MetricLoss.Triplet)]
@@ -89,7 +89,7 @@ public sealed class MetricHeadTrainerTests
     {
         var (catalog, labels) = Hidden(perClass: 5, seed: 3);
         var (photos, photoLabels) = Hidden(perClass: 8, seed: 4);
-        var set = new MetricTrainingSet([.. catalog, .. photos], Dimension, [.. labels, .. photoLabels],
+        var set = new MetricTrainingSet(new VectorRows([.. catalog, .. photos], Dimension), [.. labels, .. photoLabels],
             [.. labels.Select(_ => true), .. photoLabels.Select(_ => false)], "group");
 
         var trained = MetricHeadTrainer.Train(set, new MetricHeadOptions { Dimension = 6, MaxEpochs = 3, ValidationShare = 0.25 });
@@ -112,7 +112,7 @@ public sealed class MetricHeadTrainerTests
     {
         var (catalog, labels) = Hidden(perClass: 40, seed: 7);
         var (photos, photoLabels) = Hidden(perClass: 5, seed: 8);
-        var set = new MetricTrainingSet([.. catalog, .. photos], Dimension, [.. labels, .. photoLabels],
+        var set = new MetricTrainingSet(new VectorRows([.. catalog, .. photos], Dimension), [.. labels, .. photoLabels],
             [.. labels.Select(_ => true), .. photoLabels.Select(_ => false)], "category");
 
         var trained = MetricHeadTrainer.Train(set, new MetricHeadOptions { Dimension = 6, MaxEpochs = 3, MaxTrainingRows = 90 });
@@ -129,7 +129,7 @@ public sealed class MetricHeadTrainerTests
     {
         var n = labels.Length;
         var viewOf = Enumerable.Range(0, n * perItem).Select(v => v % n).ToArray();
-        return new MetricTrainingSet([.. catalog, .. views], Dimension, [.. labels, .. viewOf.Select(i => labels[i])],
+        return new MetricTrainingSet(new VectorRows([.. catalog, .. views], Dimension), [.. labels, .. viewOf.Select(i => labels[i])],
             [.. labels.Select(_ => true), .. viewOf.Select(_ => false)], "group", [.. labels.Select(_ => -1), .. viewOf]);
     }
 

@@ -21,7 +21,7 @@ public sealed class PrincipalAxesTests
             }
         }
 
-        var pca = PrincipalAxes.Of(x, Dimension, Dimension);
+        var pca = PrincipalAxes.Of(new VectorRows(x, Dimension), Dimension);
 
         Assert.That(pca.Variances, Is.Ordered.Descending);
 

@@ -2,6 +2,8 @@ using ImageSearch.Core.Catalog;
 using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
+using ImageSearch.Core.LinearAlgebra;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Search;
 
@@ -24,7 +26,7 @@ public sealed class CatalogSnapshotTests
     {
         var service = Service();
 
-        var matches = service.Search(Query, new SearchRequest(TopK: 10, Threshold: 0.5f));
+        var matches = service.Search(QueryEmbedding.Features(Query), new SearchRequest(TopK: 10, Threshold: 0.5f));
 
         Assert.That(matches.Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B", "C" }));
         Assert.That(matches.Select(m => m.Similarity), Is.EqualTo(new[] { 1f, 0.8f, 0.6f }).Within(1e-6f));
@@ -36,7 +38,7 @@ public sealed class CatalogSnapshotTests
         var service = Service();
         var shoes = new ProductFilter { Categories = ProductFilter.CategorySet(["shoes"]) };
 
-        var matches = service.Search(Query, new SearchRequest(TopK: 2, Threshold: -1f, shoes));
+        var matches = service.Search(QueryEmbedding.Features(Query), new SearchRequest(TopK: 2, Threshold: -1f, shoes));
 
         Assert.That(matches.Select(m => m.Product.Id), Is.EqualTo(new[] { "C", "D" }), "the unfiltered top 2 (A, B) hold no shoes");
     }
@@ -46,8 +48,8 @@ public sealed class CatalogSnapshotTests
     {
         var service = Service();
 
-        var matches = service.Search(Query, new SearchRequest(10, -1f, new ProductFilter { MinPrice = 20m, MaxPrice = 50m }));
-        var anyPrice = service.Search(Query, new SearchRequest(10, -1f, new ProductFilter { MinPrice = 0m }));
+        var matches = service.Search(QueryEmbedding.Features(Query), new SearchRequest(10, -1f, new ProductFilter { MinPrice = 20m, MaxPrice = 50m }));
+        var anyPrice = service.Search(QueryEmbedding.Features(Query), new SearchRequest(10, -1f, new ProductFilter { MinPrice = 0m }));
 
         Assert.That(matches.Select(m => m.Product.Id), Is.EqualTo(new[] { "B", "C", "E" }));
         Assert.That(anyPrice.Select(m => m.Product.Id), Does.Not.Contain("D"));
@@ -58,7 +60,7 @@ public sealed class CatalogSnapshotTests
     {
         var service = Service();
 
-        var matches = service.Search(service.VectorOf("A"), new SearchRequest(2, -1f, ExcludeId: "A"));
+        var matches = service.Search(service.VectorOf("A")!, new SearchRequest(2, -1f, ExcludeId: "A"));
 
         Assert.That(matches.Select(m => m.Product.Id), Is.EqualTo(new[] { "B", "C" }));
     }
@@ -81,7 +83,7 @@ public sealed class CatalogSnapshotTests
 
         Assert.That((service.Catalog.Count, service.IndexedCount), Is.EqualTo((5, 2)));
         Assert.That(service.VectorOf("E"), Is.Null);
-        Assert.That(service.Search(Query, new SearchRequest(10, -1f)).Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B" }));
+        Assert.That(service.Search(QueryEmbedding.Features(Query), new SearchRequest(10, -1f)).Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B" }));
     }
 
     private static CatalogSnapshot Service() =>
@@ -104,5 +106,5 @@ public sealed class CatalogSnapshotTests
             IndexBytes = 0,
             ImageSha256 = ids.ToDictionary(id => id, _ => new string('2', 64)),
         },
-        new StoredVectors(ids, vectors, 2));
+        new StoredVectors(ids, new VectorRows(vectors, 2)));
 }

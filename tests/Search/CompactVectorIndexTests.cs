@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -11,7 +12,7 @@ public sealed class CompactVectorIndexTests
     public void A_catalog_no_larger_than_the_exact_pass_is_searched_exactly()
     {
         var vectors = SyntheticVectors.Uniform(150, Dimension, seed: 1);
-        var index = CompactVectorIndex.Build(vectors, Dimension, coarseDimension: 16, new CompactSearchOptions { ExactCandidates = 200 });
+        var index = CompactVectorIndex.Build(new VectorRows(vectors, Dimension), coarseDimension: 16, new CompactSearchOptions { ExactCandidates = 200 });
         var query = SyntheticVectors.Uniform(1, Dimension, seed: 2);
 
         var hits = index.Search(query, 10);
@@ -24,7 +25,7 @@ public sealed class CompactVectorIndexTests
     public void Results_carry_exact_cosines_not_approximations()
     {
         var vectors = SyntheticVectors.Clustered(5000, Dimension, clusters: 40, noise: 0.5f, seed: 3);
-        var index = CompactVectorIndex.Build(vectors, Dimension, coarseDimension: 24);
+        var index = CompactVectorIndex.Build(new VectorRows(vectors, Dimension), coarseDimension: 24);
         var query = vectors.AsSpan(17 * Dimension, Dimension).ToArray();
 
         var hits = index.Search(query, 10);
@@ -42,7 +43,7 @@ public sealed class CompactVectorIndexTests
         const int rows = 40_000;
         var vectors = SyntheticVectors.Clustered(rows, Dimension, clusters: 200, noise: 0.6f, seed: 4);
         var queries = SyntheticVectors.Clustered(50, Dimension, clusters: 200, noise: 0.6f, seed: 4 + 1000);
-        var index = CompactVectorIndex.Build(vectors, Dimension, coarseDimension: 24);
+        var index = CompactVectorIndex.Build(new VectorRows(vectors, Dimension), coarseDimension: 24);
 
         var found = 0;
         for (var q = 0; q < 50; q++)
@@ -61,7 +62,7 @@ public sealed class CompactVectorIndexTests
     public void A_filter_ranks_only_matching_rows_and_still_finds_their_exact_top_k()
     {
         var vectors = SyntheticVectors.Clustered(50_000, Dimension, clusters: 100, noise: 0.5f, seed: 5);
-        var index = CompactVectorIndex.Build(vectors, Dimension, coarseDimension: 24);
+        var index = CompactVectorIndex.Build(new VectorRows(vectors, Dimension), coarseDimension: 24);
         var query = SyntheticVectors.Clustered(1, Dimension, clusters: 100, noise: 0.5f, seed: 6);
         static bool OneIn17(int row) => row % 17 == 0;
 
@@ -74,7 +75,7 @@ public sealed class CompactVectorIndexTests
     public void A_filter_that_leaves_fewer_rows_than_k_returns_just_those()
     {
         var vectors = SyntheticVectors.Uniform(50_000, Dimension, seed: 7);
-        var index = CompactVectorIndex.Build(vectors, Dimension, coarseDimension: 24);
+        var index = CompactVectorIndex.Build(new VectorRows(vectors, Dimension), coarseDimension: 24);
 
         var hits = index.Search(vectors.AsSpan(0, Dimension), 10, row => row is 3 or 40_000);
 
@@ -84,7 +85,7 @@ public sealed class CompactVectorIndexTests
     [Test]
     public void A_query_of_the_wrong_length_is_refused()
     {
-        var index = CompactVectorIndex.Build(SyntheticVectors.Uniform(300, Dimension, seed: 8), Dimension, coarseDimension: 16);
+        var index = CompactVectorIndex.Build(new VectorRows(SyntheticVectors.Uniform(300, Dimension, seed: 8), Dimension), coarseDimension: 16);
 
         Assert.Throws<ArgumentException>(() => index.Search(new float[Dimension - 1], 5));
     }

@@ -22,8 +22,8 @@ public sealed class ProjectedSearchTests
         var plain = Service(projection: null);
         var projected = Service(Head);
 
-        var before = plain.Search(Query, new SearchRequest(2, 0f));
-        var after = projected.Search(Query, new SearchRequest(2, 0f));
+        var before = plain.Search(QueryEmbedding.Features(Query), new SearchRequest(2, 0f));
+        var after = projected.Search(QueryEmbedding.Features(Query), new SearchRequest(2, 0f));
 
         Assert.That(before.Select(m => m.Product.Id), Is.EqualTo(new[] { "B", "A" }), "raw cosine");
         Assert.That(after.Select(m => m.Product.Id), Is.EqualTo(new[] { "A", "B" }), "cosine in the head's space");
@@ -40,9 +40,58 @@ public sealed class ProjectedSearchTests
         var stored = service.VectorOf("A")!;
         var similar = service.Search(stored, new SearchRequest(2, 0f));
 
-        Assert.That(stored, Is.EqualTo(Head.Apply(Embeddings.AsSpan(0, 3))));
+        Assert.That(stored.Space, Is.EqualTo(EmbeddingSpace.Searched));
+        Assert.That(stored.Vector.ToArray(), Is.EqualTo(Head.Apply(Embeddings.AsSpan(0, 3))));
         Assert.That(similar[0].Product.Id, Is.EqualTo("A"));
         Assert.That(similar[0].Similarity, Is.EqualTo(1f).Within(1e-5f));
+    }
+
+    [Test]
+    public void A_feature_vector_goes_through_the_head_and_a_searched_one_does_not()
+    {
+        var service = Service(Head);
+        var projected = Head.Apply(Query);
+
+        var asFeatures = service.Search(QueryEmbedding.Features(Query), new SearchRequest(2, 0f));
+        var asSearched = service.Search(QueryEmbedding.Searched(projected), new SearchRequest(2, 0f));
+
+        Assert.That(asSearched.Select(m => (m.Product.Id, m.Similarity)), Is.EqualTo(asFeatures.Select(m => (m.Product.Id, m.Similarity))));
+    }
+
+    [Test]
+    public void A_query_whose_length_is_not_that_of_its_space_is_refused_rather_than_taken_for_the_other_space()
+    {
+        var service = Service(Head);
+        var twoD = QueryEmbedding.Features([1f, 0f]);
+        var threeD = QueryEmbedding.Searched(Query);
+
+        var features = Assert.Throws<ArgumentException>(() => service.Search(twoD, new SearchRequest(2, 0f)));
+        var searched = Assert.Throws<ArgumentException>(() => service.Search(threeD, new SearchRequest(2, 0f)));
+
+        Assert.That(features!.Message, Does.StartWith("The query is a 2-d feature vector; this index takes 3-d feature vectors."), "2-d is the searched space's length, but a feature vector is never taken as searched");
+        Assert.That(searched!.Message, Does.StartWith("The query is a 3-d vector in the searched space; this index takes 2-d vectors in its searched space."));
+    }
+
+    [Test]
+    public void Without_a_head_the_feature_space_is_the_searched_space()
+    {
+        var service = Service(projection: null);
+
+        var asFeatures = service.Search(QueryEmbedding.Features(Query), new SearchRequest(2, 0f));
+        var asSearched = service.Search(QueryEmbedding.Searched(Query), new SearchRequest(2, 0f));
+
+        Assert.That(asSearched.Select(m => (m.Product.Id, m.Similarity)), Is.EqualTo(asFeatures.Select(m => (m.Product.Id, m.Similarity))));
+        Assert.Throws<ArgumentException>(() => service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(2, 0f)));
+    }
+
+    [Test]
+    public void A_query_embedding_says_its_space_and_has_at_least_one_component()
+    {
+        Assert.That(QueryEmbedding.Features([1f, 0f]).Space, Is.EqualTo(EmbeddingSpace.Features));
+        Assert.That(QueryEmbedding.Searched([1f]).Space, Is.EqualTo(EmbeddingSpace.Searched));
+        Assert.That(QueryEmbedding.Features([0.6f, 0.8f]).Vector.ToArray(), Is.EqualTo(new[] { 0.6f, 0.8f }));
+        Assert.Throws<ArgumentException>(() => QueryEmbedding.Features([]));
+        Assert.Throws<ArgumentNullException>(() => QueryEmbedding.Searched(null!));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -43,10 +44,10 @@ public sealed class QuantizationTests
     {
         const int dimension = 64;
         var vectors = SyntheticVectors.Clustered(2000, dimension, clusters: 10, noise: 0.7f, seed: 11);
-        var quantizer = VectorQuantizer.Train(vectors, dimension);
+        var quantizer = VectorQuantizer.Train(new VectorRows(vectors, dimension));
         var coarse = new sbyte[2000 * 16];
         var residual = new sbyte[2000 * 48];
-        quantizer.Encode(vectors, 16, coarse, residual);
+        quantizer.Encode(new VectorRows(vectors, dimension), 16, coarse, residual);
         var query = vectors.AsSpan(5 * dimension, dimension).ToArray();
         var weights = new short[dimension];
         quantizer.Weights(query, weights);
@@ -71,7 +72,7 @@ public sealed class QuantizationTests
     {
         const int dimension = 32;
         var vectors = SyntheticVectors.Clustered(3000, dimension, clusters: 5, noise: 0.5f, seed: 12);
-        var quantizer = VectorQuantizer.Train(vectors, dimension);
+        var quantizer = VectorQuantizer.Train(new VectorRows(vectors, dimension));
         var axes = quantizer.Axes.ToArray();
 
         for (var i = 0; i < dimension; i++)

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Build.Calibration;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -31,8 +32,8 @@ public sealed class QueryCalibrationTests
         var (training, trainingCategories, trainingGroups) = Photos(perProduct: 3, seed: 2);
         var (fresh, _, freshGroups) = Photos(perProduct: 3, seed: 3);
 
-        var onPhotos = ScoreCalibrator.FitOnQueries(Catalog, Dimension, Categories, Groups, training, trainingCategories, trainingGroups)!;
-        var onCatalog = ScoreCalibrator.Fit(Catalog, Dimension, Categories, Groups);
+        var onPhotos = ScoreCalibrator.FitOnQueries(Rows(Catalog), Categories, Groups, Rows(training), trainingCategories, trainingGroups)!;
+        var onCatalog = ScoreCalibrator.Fit(Rows(Catalog), Categories, Groups);
 
         Assert.That((onPhotos.Label, onPhotos.Fit!.Source), Is.EqualTo(("group", "training queries")));
         Assert.That(onCatalog.Fit!.Source, Is.EqualTo("catalog leave-one-out"));
@@ -48,7 +49,7 @@ public sealed class QueryCalibrationTests
         var (photos, _, _) = Photos(perProduct: 1, seed: 4);
         var unknown = Enumerable.Range(0, Products).Select(i => $"X{i}").ToArray();
 
-        var fit = ScoreCalibrator.FitOnQueries(Catalog, Dimension, Categories, Groups, photos, unknown, [.. unknown.Select(u => (string?)u)]);
+        var fit = ScoreCalibrator.FitOnQueries(Rows(Catalog), Categories, Groups, Rows(photos), unknown, [.. unknown.Select(u => (string?)u)]);
 
         Assert.That(fit, Is.Null);
     }
@@ -57,9 +58,9 @@ public sealed class QueryCalibrationTests
     public void Catalog_items_used_as_queries_never_pair_with_themselves()
     {
         int[] held = [.. Enumerable.Range(0, Products).Where(i => i % 3 == 0)];
-        var vectors = held.SelectMany(r => Catalog.AsSpan(r * Dimension, Dimension).ToArray()).ToArray();
+        var vectors = Rows(Catalog).Gather(held);
 
-        var fit = ScoreCalibrator.FitOnQueries(Catalog, Dimension, Categories, Groups, vectors,
+        var fit = ScoreCalibrator.FitOnQueries(Rows(Catalog), Categories, Groups, vectors,
             [.. held.Select(r => Categories[r])], [.. held.Select(r => Groups[r])], catalogRowOfQuery: held)!;
 
         Assert.That(fit.Fit!.Source, Is.EqualTo("held-back catalog items"));
@@ -71,7 +72,7 @@ public sealed class QueryCalibrationTests
     /// <summary>Expected calibration error of P(same product) over the top-10 pairs of <paramref name="photos"/>.</summary>
     private static double SameProductError(ScoreCalibration calibration, float[] photos, string?[] groups)
     {
-        var index = new VectorIndex(Catalog, Dimension);
+        var index = new VectorIndex(Rows(Catalog));
         var pairs = new List<(double, bool)>();
         for (var q = 0; q < groups.Length; q++)
         {
@@ -83,6 +84,8 @@ public sealed class QueryCalibrationTests
 
         return CalibrationQuality.Of(pairs).ExpectedCalibrationError;
     }
+
+    private static VectorRows Rows(float[] vectors) => new(vectors, Dimension);
 
     private static float[] Vectors(int count, int seed, float[]? around, double noise)
     {

@@ -4,6 +4,8 @@ using ImageSearch.Core.Query.Index;
 using ImageSearch.Core.Query.Search;
 using ImageSearch.Tests.Catalog;
 using ImageSearch.Tests.Indexing;
+using ImageSearch.Core.LinearAlgebra;
+using ImageSearch.Core.Query.Embedding;
 
 namespace ImageSearch.Tests.Search;
 
@@ -99,8 +101,8 @@ public sealed class ScoreCalibratorTests
     {
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 30, perCategory: 30, seed: 5);
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = method });
-        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(vectors, dimension), 10, 5000);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = method });
+        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(vectors, dimension)), 10, 5000);
         var quality = CalibrationQuality.Of([.. pairs.Select(p => ((double)calibration.Apply(p.Similarity), categories[p.Query] == categories[p.Row]))]);
 
         Assert.That(calibration.Label, Is.EqualTo("category"));
@@ -119,7 +121,7 @@ public sealed class ScoreCalibratorTests
     public void Leave_one_out_never_pairs_an_item_with_itself_and_samples_at_most_max_queries_deterministically()
     {
         var (vectors, dimension, _) = ClusteredCatalog(categories: 10, perCategory: 30, seed: 1);
-        var index = new VectorIndex(vectors, dimension);
+        var index = new VectorIndex(new VectorRows(vectors, dimension));
 
         var all = ScoreCalibrator.LeaveOneOut(index, 5, 5000);
         var sample = ScoreCalibrator.LeaveOneOut(index, 5, 50);
@@ -157,11 +159,11 @@ public sealed class ScoreCalibratorTests
             }
         }
 
-        var calibration = ScoreCalibrator.Fit(twice, dimension, categoriesTwice, groups);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(twice, dimension), categoriesTwice, groups);
 
         Assert.That(calibration.Label, Is.EqualTo("group"));
         Assert.That(calibration.SameProductBasis, Does.Contain("same group"));
-        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(twice, dimension), 10, 5000);
+        var pairs = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(twice, dimension)), 10, 5000);
         var flagged = pairs.Where(p => calibration.IsSameProduct(p.Similarity)).ToList();
         Assert.That(flagged, Is.Not.Empty);
         Assert.That(flagged.Count(p => groups[p.Query] == groups[p.Row]), Is.GreaterThanOrEqualTo(0.95 * flagged.Count));
@@ -173,10 +175,10 @@ public sealed class ScoreCalibratorTests
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 10, perCategory: 20, seed: 6);
         var blank = categories.Select(_ => string.Empty).ToArray();
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, blank, new string?[blank.Length]);
-        var single = ScoreCalibrator.Fit(vectors, dimension, categories.Select(_ => "Everything").ToArray(), new string?[blank.Length]);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), blank, new string?[blank.Length]);
+        var single = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories.Select(_ => "Everything").ToArray(), new string?[blank.Length]);
 
-        var nearest = ScoreCalibrator.LeaveOneOut(new VectorIndex(vectors, dimension), 1, 5000).Select(p => (double)p.Similarity).Order().ToArray();
+        var nearest = ScoreCalibrator.LeaveOneOut(new VectorIndex(new VectorRows(vectors, dimension)), 1, 5000).Select(p => (double)p.Similarity).Order().ToArray();
         var midpoint = nearest[(int)Math.Round(0.95 * (nearest.Length - 1))];
         Assert.That((calibration.Kind, calibration.Label), Is.EqualTo((ScoreCalibration.PercentileLogisticKind, "none")));
         Assert.That(calibration.A, Is.EqualTo(ScoreCalibrator.FallbackSlope));
@@ -192,7 +194,7 @@ public sealed class ScoreCalibratorTests
         var path = IndexFileTests.TempIndexPath();
         var (vectors, dimension, categories) = ClusteredCatalog(categories: rows, perCategory: 1, seed: 9);
 
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[rows]);
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[rows]);
         TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
 
         Assert.That(calibration.Kind, Is.EqualTo(ScoreCalibration.PercentileLogisticKind));
@@ -204,7 +206,7 @@ public sealed class ScoreCalibratorTests
     {
         var path = IndexFileTests.TempIndexPath();
         var (vectors, dimension, categories) = ClusteredCatalog(categories: 10, perCategory: 20, seed: 7);
-        var calibration = ScoreCalibrator.Fit(vectors, dimension, categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = CalibrationMethod.Isotonic });
+        var calibration = ScoreCalibrator.Fit(new VectorRows(vectors, dimension), categories, new string?[categories.Length], new ScoreCalibratorOptions { Method = CalibrationMethod.Isotonic });
 
         TestIndexes.Write(path, [.. categories.Select((_, i) => $"P{i}")], vectors, dimension, calibration);
         var loaded = IndexFile.Load(path).Metadata.ScoreCalibration!;
@@ -224,7 +226,7 @@ public sealed class ScoreCalibratorTests
 
         var index = IndexFile.Load(path);
         var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), index);
-        var matches = service.Search([1f, 0f], new SearchRequest(10, 0f));
+        var matches = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0f));
 
         Assert.That(File.ReadAllText(IndexMetadata.PathFor(path)), Does.Not.Contain("score_calibration"));
         Assert.That(service.Calibration.Kind, Is.EqualTo(ScoreCalibration.IdentityKind));
@@ -241,8 +243,8 @@ public sealed class ScoreCalibratorTests
         TestIndexes.Write(path, ["A", "B", "C"], [1f, 0f, 0.8f, 0.6f, 0.6f, 0.8f], 2, calibration);
         var service = new CatalogSnapshot(Catalog(["A", "B", "C"]), IndexFile.Load(path));
 
-        var strict = service.Search([1f, 0f], new SearchRequest(10, 0.6f));
-        var loose = service.Search([1f, 0f], new SearchRequest(10, 0.1f));
+        var strict = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0.6f));
+        var loose = service.Search(QueryEmbedding.Features([1f, 0f]), new SearchRequest(10, 0.1f));
 
         Assert.That(strict.Select(m => m.Product.Id), Is.EqualTo(new[] { "A" }), "B's cosine 0.8 clears 0.6, but its score 0.5 does not");
         Assert.That(strict[0].Score, Is.EqualTo(0.881f).Within(1e-3f));

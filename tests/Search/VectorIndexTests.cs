@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ImageSearch.Core.Query.Index;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Tests.Search;
 
@@ -68,7 +69,7 @@ public sealed class VectorIndexTests
             RandomUnitVector(dimension, random).CopyTo(vectors.AsSpan(r * dimension));
         }
 
-        return (new VectorIndex(vectors, dimension), vectors);
+        return (new VectorIndex(new VectorRows(vectors, dimension)), vectors);
     }
 
     private static float[] RandomUnitVector(int dimension, Random random)

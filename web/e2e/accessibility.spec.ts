@@ -1,6 +1,6 @@
 /**
  * axe-core (Deque's accessibility engine, the one behind Lighthouse's accessibility score) on every state a shopper
- * sees: the first view, results, the product view, an error, the crop box and on-device mode's notice, on a desktop
+ * sees: the first screen, results, the product details, an error, the crop box and on-device mode's notice, on a desktop
  * and on a phone, light and dark. Any WCAG 2.2 A or AA violation fails, named with the elements it was found on.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -28,9 +28,9 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 375, height: 812 
   test.describe(`at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport });
 
-    test('the first view, results, the crop box and the product view have no WCAG A/AA violations', async ({ page }) => {
+    test('the first screen, results, the crop box and the product details have no WCAG A/AA violations', async ({ page }) => {
       await openPage(page);
-      await expectNoViolations(page, 'first view');
+      await expectNoViolations(page, 'first screen');
 
       await uploadQuery(page);
       await expectNoViolations(page, 'results');
@@ -42,7 +42,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 375, height: 812 
 
       await page.locator('#grid .card .card-link').first().click();
       await expect(page.getByRole('dialog')).toBeVisible();
-      await expectNoViolations(page, 'product view');
+      await expectNoViolations(page, 'product details');
     });
 
     test('an error message and the empty state have no WCAG A/AA violations', async ({ page }) => {

@@ -162,26 +162,26 @@ test('every state has a URL: Back and Forward, reload, a shared "more like this"
   await expect(recent).toBeHidden();
 });
 
-test('a result opens a product view with its own URL; Escape and Back close it', async ({ page }) => {
+test('a result opens the product details with its own URL; Escape and Back close it', async ({ page }) => {
   await uploadQuery(page);
   const first = page.locator('#grid .card').first();
   const name = (await first.locator('.card-name').textContent()) ?? '';
   await first.locator('.card-link').click();
-  const view = page.getByRole('dialog', { name });
-  await expect(view).toBeVisible();
-  await expect(view.locator('#product-price')).not.toBeEmpty();
-  await expect(view.locator('.confidence')).toBeVisible();
+  const details = page.getByRole('dialog', { name });
+  await expect(details).toBeVisible();
+  await expect(details.locator('#product-price')).not.toBeEmpty();
+  await expect(details.locator('.confidence')).toBeVisible();
   await expect(page).toHaveURL(/product=/);
   await page.keyboard.press('Escape');
-  await expect(view).toBeHidden();
+  await expect(details).toBeHidden();
   await expect(page).not.toHaveURL(/product=/);
 
   await first.locator('img').click();
-  await expect(view).toBeVisible();
+  await expect(details).toBeVisible();
   const shared = page.url();
   await page.goBack();
-  await expect(view).toBeHidden();
-  // A shared product link opens the view with "more like" it behind.
+  await expect(details).toBeHidden();
+  // A shared product link opens the details with "more like" it behind.
   await page.goto(shared);
   await expect(page.getByRole('dialog', { name })).toBeVisible();
   await page.getByRole('dialog').getByRole('button', { name: 'More like this' }).click();

@@ -9,7 +9,7 @@ import { OnDeviceEmbedder } from './ondevice/embedder';
 import { readOnDevice, writeOnDevice } from './preferences';
 import { addRecent, clearRecent, findRecent, readRecent, type RecentSearch } from './recent';
 import { Renderer, confidenceChip, priceFormatter } from './render';
-import { computeView, percent, type SortOrder } from './results';
+import { listResults, percent, type SortOrder } from './results';
 import { emptyRoute, formatRoute, parseRoute, type Route, type RouteQuery } from './route';
 import { DEFAULT_THRESHOLD, FETCH_TOP_K, PAGE_SIZE, Store, thresholdForNewSearch, type QueryState } from './state';
 import { preparePhoto, type Crop, type PreparedPhoto } from './upload';
@@ -76,7 +76,7 @@ async function start(): Promise<void> {
   const onDeviceProgress = byId('on-device-progress', HTMLProgressElement);
   const priceHelp = byId('price-help', HTMLElement);
   const toResults = byId('to-results', HTMLButtonElement);
-  const dialog = byId('product-view', HTMLDialogElement);
+  const dialog = byId('product-details', HTMLDialogElement);
 
   let inFlight: AbortController | null = null;
 
@@ -151,8 +151,8 @@ async function start(): Promise<void> {
       return;
     }
     const state = store.get();
-    const view = computeView(state.results, state.filters);
-    const count = view.shown.length + view.overLimit;
+    const list = listResults(state.results, state.filters);
+    const count = list.shown.length + list.overLimit;
     toResults.textContent = state.loading ? 'Show results ↓' : `Show ${count} ${count === 1 ? 'match' : 'matches'} ↓`;
     toResults.hidden = false;
   }
@@ -333,7 +333,7 @@ async function start(): Promise<void> {
     await showProduct(route.product);
   }
 
-  // ---- The product view ----
+  // ---- The product details ----
 
   let productOpenedHere = false;
 

@@ -3,7 +3,7 @@ import type { Product, SearchResult } from './api';
 import { confidenceOf } from './confidence';
 import { formatRoute } from './route';
 import type { RecentSearch } from './recent';
-import { computeView, describeCounts, percent, type View } from './results';
+import { listResults, describeCounts, percent, type ResultList } from './results';
 import { DEFAULT_THRESHOLD, type AppState } from './state';
 
 export interface Elements {
@@ -68,13 +68,13 @@ export function confidenceChip(score: number): HTMLSpanElement {
 }
 
 /** The page's title for a state, so a tab, the history list and a bookmark say what the page shows. */
-export function titleFor(state: AppState, view: View): string {
+export function titleFor(state: AppState, list: ResultList): string {
   const query = state.query;
   if (query === null) return 'ImageSearch: find products that look like your photo';
   const what = query.kind === 'similar' ? `More like ${query.name}` : query.kind === 'url' ? 'Image URL search' : 'Photo search';
   if (state.loading) return `Searching… – ${what} – ImageSearch`;
   if (state.error && state.results.length === 0) return `${state.error.title} – ImageSearch`;
-  const count = view.shown.length + view.overLimit;
+  const count = list.shown.length + list.overLimit;
   return `${count} ${count === 1 ? 'match' : 'matches'} – ${what} – ImageSearch`;
 }
 
@@ -89,17 +89,17 @@ export class Renderer {
     private readonly format: Formatters,
   ) {}
 
-  render(state: AppState): View {
-    const view = computeView(state.results, state.filters);
+  render(state: AppState): ResultList {
+    const list = listResults(state.results, state.filters);
     this.el.thresholdOutput.value = `${Math.round(state.filters.threshold * 100)}%`;
     this.renderOnDevice(state);
     this.renderQuery(state);
     this.renderCategories(state);
     this.renderError(state);
-    this.renderResults(state, view);
+    this.renderResults(state, list);
     this.renderRecent(state);
-    document.title = titleFor(state, view);
-    return view;
+    document.title = titleFor(state, list);
+    return list;
   }
 
   private renderOnDevice(state: AppState): void {
@@ -172,7 +172,7 @@ export class Renderer {
     this.el.error.replaceChildren(...children);
   }
 
-  private renderResults(state: AppState, view: View): void {
+  private renderResults(state: AppState, list: ResultList): void {
     const { grid, status, empty, progress, uploadProgress, showMore, end, start } = this.el;
     grid.setAttribute('aria-busy', String(state.loading));
     start.hidden = state.query !== null;
@@ -205,24 +205,24 @@ export class Renderer {
     }
     const own = state.thresholdSource === 'user' && percent(state.filters.threshold) !== percent(DEFAULT_THRESHOLD)
       ? ` Your own setting: new photos start at ${percent(DEFAULT_THRESHOLD)}% unless you move the slider.` : '';
-    status.textContent = describeCounts(view, state.filters.threshold) + own;
-    grid.replaceChildren(...view.shown.map((result) => this.card(result)));
-    showMore.hidden = view.overLimit === 0;
-    showMore.textContent = `Show ${Math.min(view.overLimit, 20)} more`;
-    end.hidden = view.shown.length === 0 || view.overLimit > 0;
-    end.textContent = view.belowThreshold > 0
-      ? `End of the matches at least ${percent(state.filters.threshold)}% likely. Lower the slider to see ${view.belowThreshold} less likely ${view.belowThreshold === 1 ? 'one' : 'ones'}.`
-      : `End of the results: these are the ${view.shown.length} closest products the service returns for this search.`;
-    this.renderEmpty(state, view);
+    status.textContent = describeCounts(list, state.filters.threshold) + own;
+    grid.replaceChildren(...list.shown.map((result) => this.card(result)));
+    showMore.hidden = list.overLimit === 0;
+    showMore.textContent = `Show ${Math.min(list.overLimit, 20)} more`;
+    end.hidden = list.shown.length === 0 || list.overLimit > 0;
+    end.textContent = list.belowThreshold > 0
+      ? `End of the matches at least ${percent(state.filters.threshold)}% likely. Lower the slider to see ${list.belowThreshold} less likely ${list.belowThreshold === 1 ? 'one' : 'ones'}.`
+      : `End of the results: these are the ${list.shown.length} closest products the service returns for this search.`;
+    this.renderEmpty(state, list);
   }
 
-  private renderEmpty(state: AppState, view: View): void {
+  private renderEmpty(state: AppState, list: ResultList): void {
     const { empty } = this.el;
-    empty.hidden = view.shown.length > 0;
-    if (view.shown.length > 0) return;
+    empty.hidden = list.shown.length > 0;
+    if (list.shown.length > 0) return;
     const threshold = percent(state.filters.threshold);
-    if (view.bestScore !== null && view.belowThreshold > 0) {
-      const best = percent(view.bestScore);
+    if (list.bestScore !== null && list.belowThreshold > 0) {
+      const best = percent(list.bestScore);
       const button = element('button', 'button', `Show less likely matches (from ${best}%)`);
       button.type = 'button';
       button.addEventListener('click', () => { this.actions.setThreshold(best / 100); });
@@ -231,7 +231,7 @@ export class Renderer {
         element('p', undefined, `No product is at least ${threshold}% likely to be the kind in your photo; the closest is ${best}% likely. This shop may not sell it.`),
         button,
       );
-    } else if (view.filteredOut > 0 || state.filters.categories.size > 0 || state.filters.minPrice !== null || state.filters.maxPrice !== null) {
+    } else if (list.filteredOut > 0 || state.filters.categories.size > 0 || state.filters.minPrice !== null || state.filters.maxPrice !== null) {
       const button = element('button', 'button', 'Clear the category and price filters');
       button.type = 'button';
       button.addEventListener('click', () => { this.actions.clearFilters(); });
@@ -281,7 +281,7 @@ export class Renderer {
     const headingId = `result-${result.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     article.setAttribute('aria-labelledby', headingId);
 
-    // The photo is decorative for screen readers (the heading names the product), and opens the product view.
+    // The photo is decorative for screen readers (the heading names the product), and opens the product details.
     const image = element('img');
     image.src = this.format.imageUrl(result.image_src);
     image.alt = '';

@@ -3,7 +3,7 @@ import type { SearchResult } from './api';
 
 export type SortOrder = 'score' | 'price-asc' | 'price-desc';
 
-export interface ViewFilters {
+export interface ResultFilters {
   /** 0–1: results scoring below it are hidden (and counted). */
   threshold: number;
   /** Empty: every category. */
@@ -15,7 +15,7 @@ export interface ViewFilters {
   limit: number;
 }
 
-export interface View {
+export interface ResultList {
   shown: SearchResult[];
   /** Pass the category and price filters but score below the threshold. */
   belowThreshold: number;
@@ -28,7 +28,7 @@ export interface View {
 }
 
 /** Whether a result passes the category and price filters (a result without a price fails a price bound). */
-export function matchesFilters(result: SearchResult, filters: Pick<ViewFilters, 'categories' | 'minPrice' | 'maxPrice'>): boolean {
+export function matchesFilters(result: SearchResult, filters: Pick<ResultFilters, 'categories' | 'minPrice' | 'maxPrice'>): boolean {
   if (filters.categories.size > 0 && !filters.categories.has(result.category)) return false;
   if (filters.minPrice !== null && (result.price === null || result.price < filters.minPrice)) return false;
   if (filters.maxPrice !== null && (result.price === null || result.price > filters.maxPrice)) return false;
@@ -59,7 +59,7 @@ export function sortResults(results: readonly SearchResult[], order: SortOrder):
   });
 }
 
-export function computeView(results: readonly SearchResult[], filters: ViewFilters): View {
+export function listResults(results: readonly SearchResult[], filters: ResultFilters): ResultList {
   const matching = results.filter((r) => matchesFilters(r, filters));
   const above = sortResults(matching.filter((r) => passesThreshold(r.score, filters.threshold)), 'score');
   const limit = Math.max(0, Math.floor(filters.limit));
@@ -77,15 +77,15 @@ export function computeView(results: readonly SearchResult[], filters: ViewFilte
  * The sentence for the live region, in a shopper's words, e.g. "Showing 20 of 64 matches at least 30% likely; 36
  * more below." The threshold is how sure the service must be (see confidence.ts).
  */
-export function describeCounts(view: View, threshold: number): string {
-  const shown = view.shown.length;
-  const above = shown + view.overLimit;
+export function describeCounts(list: ResultList, threshold: number): string {
+  const shown = list.shown.length;
+  const above = shown + list.overLimit;
   const noun = above === 1 ? 'match' : 'matches';
-  const head = view.overLimit > 0
+  const head = list.overLimit > 0
     ? `Showing ${shown} of ${above} ${noun} at least ${Math.round(threshold * 100)}% likely`
     : `Showing ${shown} ${noun} at least ${Math.round(threshold * 100)}% likely`;
   const hidden: string[] = [];
-  if (view.belowThreshold > 0) hidden.push(`${view.belowThreshold} less likely ${view.belowThreshold === 1 ? 'one' : 'ones'} hidden`);
-  if (view.filteredOut > 0) hidden.push(`${view.filteredOut} left out by your filters`);
+  if (list.belowThreshold > 0) hidden.push(`${list.belowThreshold} less likely ${list.belowThreshold === 1 ? 'one' : 'ones'} hidden`);
+  if (list.filteredOut > 0) hidden.push(`${list.filteredOut} left out by your filters`);
   return hidden.length ? `${head}; ${hidden.join(', ')}.` : `${head}.`;
 }

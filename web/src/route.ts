@@ -12,7 +12,7 @@ export type RouteQuery =
 
 export interface Route {
   query: RouteQuery | null;
-  /** The product shown in the product view, if any. */
+  /** The product shown in the product details, if any. */
   product: string | null;
   /** 0–1, or null for the default. */
   threshold: number | null;

@@ -2,7 +2,7 @@
 import type { Product, SearchResult } from './api';
 import type { FriendlyError } from './errors';
 import type { RecentSearch } from './recent';
-import type { ViewFilters } from './results';
+import type { ResultFilters } from './results';
 import type { Crop } from './upload';
 
 /**
@@ -20,7 +20,7 @@ export type ThresholdSource = 'default' | 'user' | 'suggested';
 
 export interface AppState {
   query: QueryState | null;
-  /** Every result fetched for the query (threshold 0), best first; the view filters them locally. */
+  /** Every result fetched for the query (threshold 0), best first; the page filters them locally. */
   results: SearchResult[];
   loading: boolean;
   /** What the loading is doing (making the photo small, uploading, loading the on-device model…); null: searching. */
@@ -28,7 +28,7 @@ export interface AppState {
   /** Upload progress, 0–1, while a photo is being sent; null otherwise. */
   uploaded: number | null;
   error: FriendlyError | null;
-  filters: ViewFilters;
+  filters: ResultFilters;
   thresholdSource: ThresholdSource;
   /** The catalog's categories, from /stats. */
   categories: string[];
@@ -37,7 +37,7 @@ export interface AppState {
   onDevice: boolean;
   /** The on-device model's state in words ("Loading…", "Ready"), or an error; empty when the mode is off. */
   onDeviceStatus: { text: string; failed: boolean };
-  /** The product view, when one is open. */
+  /** The product details, when open. */
   product: Product | null;
   recent: RecentSearch[];
   /** Whether the user is drawing a box on the photo to search a part of it. */
@@ -95,7 +95,7 @@ export class Store {
     for (const listener of this.listeners) listener(this.state, previous);
   }
 
-  updateFilters(change: Partial<ViewFilters>): void {
+  updateFilters(change: Partial<ResultFilters>): void {
     this.update({ filters: { ...this.state.filters, ...change } });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeView, describeCounts, passesThreshold, sortResults, type ViewFilters } from '../src/results';
+import { listResults, describeCounts, passesThreshold, sortResults, type ResultFilters } from '../src/results';
 import { result } from './fixtures';
 
 const results = [
@@ -10,17 +10,17 @@ const results = [
   result('E', 0.4, 'Shoes', 5),
 ];
 
-function filters(change: Partial<ViewFilters> = {}): ViewFilters {
+function filters(change: Partial<ResultFilters> = {}): ResultFilters {
   return { threshold: 0.7, categories: new Set(), minPrice: null, maxPrice: null, sort: 'score', limit: 20, ...change };
 }
 
 describe('threshold filtering', () => {
   it('shows the results at or above the threshold and counts the hidden ones', () => {
-    const view = computeView(results, filters());
-    expect(view.shown.map((r) => r.id)).toEqual(['A', 'B', 'C', 'D']);
-    expect(view.belowThreshold).toBe(1);
-    expect(view.overLimit).toBe(0);
-    expect(view.filteredOut).toBe(0);
+    const list = listResults(results, filters());
+    expect(list.shown.map((r) => r.id)).toEqual(['A', 'B', 'C', 'D']);
+    expect(list.belowThreshold).toBe(1);
+    expect(list.overLimit).toBe(0);
+    expect(list.filteredOut).toBe(0);
   });
 
   it('compares at whole-percent precision, as the slider shows it', () => {
@@ -30,40 +30,40 @@ describe('threshold filtering', () => {
   });
 
   it('changes the shown and hidden counts as the threshold moves', () => {
-    expect(computeView(results, filters({ threshold: 0.9 })).shown).toHaveLength(1);
-    expect(computeView(results, filters({ threshold: 0.9 })).belowThreshold).toBe(4);
-    expect(computeView(results, filters({ threshold: 0 })).shown).toHaveLength(5);
-    expect(computeView(results, filters({ threshold: 1 })).shown).toHaveLength(0);
+    expect(listResults(results, filters({ threshold: 0.9 })).shown).toHaveLength(1);
+    expect(listResults(results, filters({ threshold: 0.9 })).belowThreshold).toBe(4);
+    expect(listResults(results, filters({ threshold: 0 })).shown).toHaveLength(5);
+    expect(listResults(results, filters({ threshold: 1 })).shown).toHaveLength(0);
   });
 
   it('reports the best score so the empty state can offer a lower threshold', () => {
-    const view = computeView(results, filters({ threshold: 0.99 }));
-    expect(view.shown).toHaveLength(0);
-    expect(view.bestScore).toBe(0.95);
+    const list = listResults(results, filters({ threshold: 0.99 }));
+    expect(list.shown).toHaveLength(0);
+    expect(list.bestScore).toBe(0.95);
   });
 
   it('keeps the best by score when limiting, then sorts them as asked', () => {
-    const view = computeView(results, filters({ limit: 2, sort: 'price-asc' }));
-    expect(view.shown.map((r) => r.id)).toEqual(['A', 'B']);
-    expect(view.overLimit).toBe(2);
+    const list = listResults(results, filters({ limit: 2, sort: 'price-asc' }));
+    expect(list.shown.map((r) => r.id)).toEqual(['A', 'B']);
+    expect(list.overLimit).toBe(2);
   });
 });
 
 describe('category and price filters', () => {
   it('keeps the chosen categories and counts the rest as filtered out', () => {
-    const view = computeView(results, filters({ categories: new Set(['Shoes']), threshold: 0 }));
-    expect(view.shown.map((r) => r.id)).toEqual(['B', 'E']);
-    expect(view.filteredOut).toBe(3);
+    const list = listResults(results, filters({ categories: new Set(['Shoes']), threshold: 0 }));
+    expect(list.shown.map((r) => r.id)).toEqual(['B', 'E']);
+    expect(list.filteredOut).toBe(3);
   });
 
   it('applies a price range and leaves out products without a price', () => {
-    const view = computeView(results, filters({ minPrice: 10, maxPrice: 50, threshold: 0 }));
-    expect(view.shown.map((r) => r.id)).toEqual(['A', 'D']);
+    const list = listResults(results, filters({ minPrice: 10, maxPrice: 50, threshold: 0 }));
+    expect(list.shown.map((r) => r.id)).toEqual(['A', 'D']);
   });
 
   it('gives no best score when nothing passes the filters', () => {
-    const view = computeView(results, filters({ categories: new Set(['Coat']) }));
-    expect(view.bestScore).toBeNull();
+    const list = listResults(results, filters({ categories: new Set(['Coat']) }));
+    expect(list.bestScore).toBeNull();
   });
 });
 
@@ -79,7 +79,7 @@ describe('sorting', () => {
       { ...result('C', 0.61), similarity: 0.83 },
     ];
     expect(sortResults(tied, 'score').map((r) => r.id)).toEqual(['C', 'B', 'A']);
-    expect(computeView(tied, filters({ threshold: 0, limit: 2 })).shown.map((r) => r.id)).toEqual(['C', 'B']);
+    expect(listResults(tied, filters({ threshold: 0, limit: 2 })).shown.map((r) => r.id)).toEqual(['C', 'B']);
   });
 
   it('sorts by price either way, products without a price last', () => {
@@ -96,15 +96,15 @@ describe('sorting', () => {
 
 describe('the count sentence', () => {
   it('says how many are shown and how many are hidden below the threshold', () => {
-    expect(describeCounts(computeView(results, filters()), 0.7)).toBe('Showing 4 matches at least 70% likely; 1 less likely one hidden.');
+    expect(describeCounts(listResults(results, filters()), 0.7)).toBe('Showing 4 matches at least 70% likely; 1 less likely one hidden.');
   });
 
   it('uses the singular and mentions the limit and the filters', () => {
-    const view = computeView(results, filters({ limit: 1, categories: new Set(['Shirt']) }));
-    expect(describeCounts(view, 0.7)).toBe('Showing 1 of 2 matches at least 70% likely; 3 left out by your filters.');
+    const list = listResults(results, filters({ limit: 1, categories: new Set(['Shirt']) }));
+    expect(describeCounts(list, 0.7)).toBe('Showing 1 of 2 matches at least 70% likely; 3 left out by your filters.');
   });
 
   it('has no hidden part when nothing is hidden', () => {
-    expect(describeCounts(computeView(results, filters({ threshold: 0 })), 0)).toBe('Showing 5 matches at least 0% likely.');
+    expect(describeCounts(listResults(results, filters({ threshold: 0 })), 0)).toBe('Showing 5 matches at least 0% likely.');
   });
 });

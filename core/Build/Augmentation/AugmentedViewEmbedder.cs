@@ -1,6 +1,7 @@
 using System.Buffers;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Imaging;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Build.Augmentation;
 
@@ -28,11 +29,11 @@ public sealed class AugmentedViewEmbedder
     }
 
     /// <summary>
-    /// The L2-normalised embeddings of <paramref name="views"/> views of every photo, row-major: photo 0's views 0 to
+    /// The L2-normalised embeddings of <paramref name="views"/> views of every photo, a row each: photo 0's views 0 to
     /// views − 1, then photo 1's. Throws <see cref="ImageDecodeException"/> for a photo that cannot be decoded.
     /// </summary>
     /// <param name="backgrounds">What padded views put their item on, one chosen by each view's seed (null or empty: grey).</param>
-    public float[] Embed(IReadOnlyList<ReadOnlyMemory<byte>> photos, int views, IReadOnlyList<RgbImage>? backgrounds = null, CancellationToken cancellationToken = default)
+    public VectorRows Embed(IReadOnlyList<ReadOnlyMemory<byte>> photos, int views, IReadOnlyList<RgbImage>? backgrounds = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photos);
         ArgumentOutOfRangeException.ThrowIfNegative(views);
@@ -50,12 +51,12 @@ public sealed class AugmentedViewEmbedder
     }
 
     /// <summary>
-    /// The L2-normalised embeddings of the requested views, in the order of <paramref name="views"/> (row-major). A
+    /// The L2-normalised embeddings of the requested views, a row each in the order of <paramref name="views"/>. A
     /// photo's requests are best kept together: each group of a photo's requests decodes it once. Views are rendered a
     /// few photos at a time on every core while the model embeds the previous few. Throws
     /// <see cref="ImageDecodeException"/> for a photo that cannot be decoded.
     /// </summary>
-    public float[] Embed(IReadOnlyList<ReadOnlyMemory<byte>> photos, IReadOnlyList<Request> views, CancellationToken cancellationToken = default)
+    public VectorRows Embed(IReadOnlyList<ReadOnlyMemory<byte>> photos, IReadOnlyList<Request> views, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photos);
         ArgumentNullException.ThrowIfNull(views);
@@ -63,7 +64,7 @@ public sealed class AugmentedViewEmbedder
         var output = new float[views.Count * d];
         if (views.Count == 0)
         {
-            return output;
+            return new VectorRows(output, views.Count, d);
         }
 
         // Chunks of consecutive requests that end where a photo's run of requests ends, about four batches each.
@@ -123,7 +124,7 @@ public sealed class AugmentedViewEmbedder
             ArrayPool<float>.Shared.Return(buffers[1]);
         }
 
-        return output;
+        return new VectorRows(output, views.Count, d);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ImageSearch.Core.LinearAlgebra;
 using ImageSearch.Core.Query.Index;
 
 namespace ImageSearch.Core.Build.Calibration;
@@ -51,17 +52,17 @@ public static class ScoreCalibrator
     /// <summary>Percentile of the nearest-neighbour similarities that is the fallback logistic's midpoint.</summary>
     public const double FallbackMidpointPercentile = 0.95;
 
-    /// <param name="vectors">Row-major, L2-normalised.</param>
+    /// <param name="vectors">L2-normalised.</param>
     /// <param name="categories">Per row; blank when unknown.</param>
     /// <param name="groups">Per row; null when the catalog has no group column or the row none.</param>
-    public static ScoreCalibration Fit(float[] vectors, int dimension, IReadOnlyList<string> categories, IReadOnlyList<string?> groups, ScoreCalibratorOptions? options = null)
+    public static ScoreCalibration Fit(VectorRows vectors, IReadOnlyList<string> categories, IReadOnlyList<string?> groups, ScoreCalibratorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(categories);
         ArgumentNullException.ThrowIfNull(groups);
         options ??= new ScoreCalibratorOptions();
         var stopwatch = Stopwatch.StartNew();
-        var index = new VectorIndex(vectors, dimension);
+        var index = new VectorIndex(vectors);
         if (categories.Count != index.Count || groups.Count != index.Count)
         {
             throw new ArgumentException($"{index.Count} rows need as many categories and groups.");
@@ -80,18 +81,17 @@ public static class ScoreCalibrator
     /// teach what the catalog alone cannot. Null when the queries' labels are not usable (too few relevant or
     /// irrelevant pairs): keep the catalog's own calibration then.
     /// </summary>
-    /// <param name="catalogVectors">Row-major, L2-normalised, as searched.</param>
-    /// <param name="queryVectors">Row-major, L2-normalised, in the same space.</param>
+    /// <param name="catalogVectors">L2-normalised, as searched.</param>
+    /// <param name="queryVectors">L2-normalised, in the same space (so of the same dimension).</param>
     /// <param name="catalogRowOfQuery">
     /// When the queries are catalog items themselves (held back from what the vectors were learned on): each one's row,
     /// which its own search skips. Null for photos that are not in the catalog.
     /// </param>
     public static ScoreCalibration? FitOnQueries(
-        float[] catalogVectors,
-        int dimension,
+        VectorRows catalogVectors,
         IReadOnlyList<string> categories,
         IReadOnlyList<string?> groups,
-        float[] queryVectors,
+        VectorRows queryVectors,
         IReadOnlyList<string> queryCategories,
         IReadOnlyList<string?> queryGroups,
         ScoreCalibratorOptions? options = null,
@@ -105,8 +105,13 @@ public static class ScoreCalibrator
         ArgumentNullException.ThrowIfNull(queryGroups);
         options ??= new ScoreCalibratorOptions();
         var stopwatch = Stopwatch.StartNew();
-        var index = new VectorIndex(catalogVectors, dimension);
-        var queryCount = queryVectors.Length / dimension;
+        if (queryVectors.Dimension != catalogVectors.Dimension)
+        {
+            throw new ArgumentException($"Queries of {queryVectors.Dimension} cannot search a catalog of {catalogVectors.Dimension}.", nameof(queryVectors));
+        }
+
+        var index = new VectorIndex(catalogVectors);
+        var queryCount = queryVectors.Count;
         if (categories.Count != index.Count || groups.Count != index.Count || queryCategories.Count != queryCount || queryGroups.Count != queryCount)
         {
             throw new ArgumentException($"{index.Count} catalog rows and {queryCount} queries need as many categories and groups.");
@@ -134,14 +139,13 @@ public static class ScoreCalibrator
     }
 
     /// <summary>Each query's top k catalog rows (its own row skipped where given).</summary>
-    private static List<NeighbourPair> QueryPairs(VectorIndex index, float[] queryVectors, int k, IReadOnlyList<int>? catalogRowOfQuery)
+    private static List<NeighbourPair> QueryPairs(VectorIndex index, VectorRows queryVectors, int k, IReadOnlyList<int>? catalogRowOfQuery)
     {
-        var dimension = index.Dimension;
-        var results = new NeighbourPair[queryVectors.Length / dimension][];
+        var results = new NeighbourPair[queryVectors.Count][];
         Parallel.For(0, results.Length, q =>
         {
             var self = catalogRowOfQuery?[q] ?? -1;
-            var hits = index.Search(queryVectors.AsSpan(q * dimension, dimension), Math.Min(k, index.Count - (self >= 0 ? 1 : 0)), self >= 0 ? row => row != self : null);
+            var hits = index.Search(queryVectors.Row(q), Math.Min(k, index.Count - (self >= 0 ? 1 : 0)), self >= 0 ? row => row != self : null);
             results[q] = [.. hits.Select((h, rank) => new NeighbourPair(q, h.Row, rank, h.Score))];
         });
         return [.. results.SelectMany(r => r)];

@@ -69,7 +69,26 @@ public sealed record CalibrationReport(
 
 /// <summary>The results at or above a threshold among the top-k pairs: how many, how many relevant, and of all relevant pairs how many kept.</summary>
 /// <param name="QueriesWithAny">Queries with at least one result at or above the threshold.</param>
-public sealed record ThresholdCut(double Threshold, int Results, double Precision, double Recall, int QueriesWithAny);
+public sealed record ThresholdCut(double Threshold, int Results, double Precision, double Recall, int QueriesWithAny)
+{
+    /// <summary>The cut of (predicted score, relevant) pairs at <paramref name="threshold"/>; precision or recall is NaN when nothing is kept or nothing is relevant.</summary>
+    public static ThresholdCut Of(IReadOnlyList<(double Predicted, bool Relevant)> pairs, double threshold, int queriesWithAny)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var kept = pairs.Where(p => p.Predicted >= threshold).ToList();
+        var relevant = pairs.Count(p => p.Relevant);
+        var keptRelevant = kept.Count(p => p.Relevant);
+        return new ThresholdCut(
+            threshold,
+            kept.Count,
+            kept.Count > 0 ? keptRelevant / (double)kept.Count : double.NaN,
+            relevant > 0 ? keptRelevant / (double)relevant : double.NaN,
+            queriesWithAny);
+    }
+
+    /// <summary>The same cut with precision and recall rounded to <paramref name="digits"/> decimals, as reports show them.</summary>
+    public ThresholdCut Rounded(int digits) => this with { Precision = Math.Round(Precision, digits), Recall = Math.Round(Recall, digits) };
+}
 
 /// <summary>Results flagged <c>same_product</c> (cosine at or above <see cref="Cut"/>) and how many are the query's exact product (or category when there are no groups).</summary>
 public sealed record SameProductReport(double Cut, string Relevance, int Results, int Relevant, int QueriesWithAny);

@@ -48,11 +48,11 @@ public sealed class RetrievalEvaluator
             ?? throw new IndexFormatException($"{index.Path} has product '{id}', which {catalog.Path} does not.")).ToArray();
         var projection = index.Metadata.Projection;
         var search = projection is null
-            ? new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension)
-            : new VectorIndex(projection.ApplyAll(index.Vectors.Vectors), projection.OutputDimension);
+            ? new VectorIndex(index.Vectors.Rows)
+            : new VectorIndex(projection.ApplyAll(index.Vectors.Rows));
         var trainingPhotos = TrainingPhotos(index.Metadata);
         var excluded = 0;
-        var merge = MergeMap(mergedCategories);
+        var merge = CategoryMerge.Of(mergedCategories);
         var maxK = k.Max();
         var withGroups = queries.Any(q => q.Group is not null) && products.Any(p => p.Group is not null);
         calibration ??= index.Metadata.ScoreCalibration ?? ScoreCalibration.Uncalibrated;
@@ -83,14 +83,14 @@ public sealed class RetrievalEvaluator
 
             var hits = search.Search(projection is null ? vector : projection.Apply(vector), maxK);
             evaluated++;
+            var ranked = hits.Select(h => products[h.Row]).ToList();
             foreach (var cut in k)
             {
-                var top = hits.Take(cut).Select(h => products[h.Row]).ToList();
-                precision[cut] += top.Count(p => p.Category == query.Category) / (double)cut;
-                mergedPrecision[cut] += top.Count(p => Merged(merge, p.Category) == Merged(merge, query.Category)) / (double)cut;
+                precision[cut] += RetrievalMetrics.CategoryPrecisionAt(ranked, cut, query.Category);
+                mergedPrecision[cut] += RetrievalMetrics.CategoryPrecisionAt(ranked, cut, query.Category, merge);
                 if (withGroups && query.Group is not null)
                 {
-                    recall[cut] += top.Any(p => p.Group == query.Group) ? 1 : 0;
+                    recall[cut] += RetrievalMetrics.GroupRecallAt(ranked, cut, query.Group);
                 }
             }
 
@@ -140,7 +140,7 @@ public sealed class RetrievalEvaluator
             CatalogSize = index.Vectors.Count,
             K = k,
             CategoryPrecisionAtK = Mean(precision, evaluated),
-            MergedCategoryPrecisionAtK = merge.Count > 0 ? Mean(mergedPrecision, evaluated) : null,
+            MergedCategoryPrecisionAtK = !merge.IsEmpty ? Mean(mergedPrecision, evaluated) : null,
             GroupRecallAtK = grouped > 0 ? Mean(recall, grouped) : null,
             Top1Score = ScoreDistribution.Of(top1) ?? new ScoreDistribution(0, 0, 0, 0, 0, 0, 0, 0, 0),
             Top1ScoreWhenRelevant = ScoreDistribution.Of(top1Relevant),
@@ -165,18 +165,8 @@ public sealed class RetrievalEvaluator
         };
     }
 
-    private static ThresholdCut Cut(List<(double Predicted, bool Relevant)> pairs, double threshold, int queriesWithAny)
-    {
-        var kept = pairs.Where(p => p.Predicted >= threshold).ToList();
-        var relevant = pairs.Count(p => p.Relevant);
-        var keptRelevant = kept.Count(p => p.Relevant);
-        return new ThresholdCut(
-            threshold,
-            kept.Count,
-            kept.Count > 0 ? Math.Round(keptRelevant / (double)kept.Count, 4) : double.NaN,
-            relevant > 0 ? Math.Round(keptRelevant / (double)relevant, 4) : double.NaN,
-            queriesWithAny);
-    }
+    private static ThresholdCut Cut(List<(double Predicted, bool Relevant)> pairs, double threshold, int queriesWithAny) =>
+        ThresholdCut.Of(pairs, threshold, queriesWithAny).Rounded(4);
 
     /// <summary>
     /// SHA-256 of every photo the index learned from at build time (its metric head's and its calibration's training
@@ -256,20 +246,4 @@ public sealed class RetrievalEvaluator
             }
         }
     }
-
-    private static Dictionary<string, string> MergeMap(IReadOnlyList<IReadOnlyList<string>>? sets)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var set in sets ?? [])
-        {
-            foreach (var category in set)
-            {
-                map[category] = set[0];
-            }
-        }
-
-        return map;
-    }
-
-    private static string Merged(Dictionary<string, string> map, string category) => map.GetValueOrDefault(category, category);
 }

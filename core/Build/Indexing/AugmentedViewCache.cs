@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using ImageSearch.Core.IO;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Build.Indexing;
 
@@ -23,20 +24,18 @@ internal sealed class AugmentedViewCache
     private const int KeyBytes = 32 + 32 + 4;
 
     private readonly Dictionary<Key, int> _rows;
-    private readonly float[] _vectors;
-    private readonly int _dimension;
+    private readonly VectorRows? _vectors;
 
-    private AugmentedViewCache(Dictionary<Key, int> rows, float[] vectors, int dimension)
+    private AugmentedViewCache(Dictionary<Key, int> rows, VectorRows? vectors)
     {
         _rows = rows;
         _vectors = vectors;
-        _dimension = dimension;
     }
 
     /// <summary>What one view's pixels depend on besides the settings: hex SHA-256 of its photo and of its background.</summary>
     public readonly record struct Key(string Photo, int View, string? Background);
 
-    public static AugmentedViewCache Empty { get; } = new([], [], 0);
+    public static AugmentedViewCache Empty { get; } = new([], null);
 
     public int Count => _rows.Count;
 
@@ -54,7 +53,7 @@ internal sealed class AugmentedViewCache
             return false;
         }
 
-        _vectors.AsSpan(row * _dimension, _dimension).CopyTo(destination);
+        _vectors!.Row(row).CopyTo(destination);
         return true;
     }
 
@@ -117,19 +116,21 @@ internal sealed class AugmentedViewCache
         }
 
         var vectors = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at + (count * KeyBytes))).ToArray();
-        return new AugmentedViewCache(rows, vectors, dimension);
+        return new AugmentedViewCache(rows, new VectorRows(vectors, count, dimension));
     }
 
-    /// <summary>Writes <paramref name="keys"/> and their embeddings (row-major) as the cache, atomically.</summary>
-    public static void Save(string path, string settings, int dimension, IReadOnlyList<Key> keys, ReadOnlySpan<float> vectors)
+    /// <summary>Writes <paramref name="keys"/> and their embeddings (one row each) as the cache, atomically.</summary>
+    public static void Save(string path, string settings, IReadOnlyList<Key> keys, VectorRows vectors)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (vectors.Length != keys.Count * dimension)
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Count != keys.Count)
         {
-            throw new ArgumentException($"{keys.Count} views need {keys.Count * dimension} components; got {vectors.Length}.", nameof(vectors));
+            throw new ArgumentException($"{keys.Count} views need as many embeddings; got {vectors}.", nameof(vectors));
         }
 
-        var body = new byte[(keys.Count * KeyBytes) + (vectors.Length * sizeof(float))];
+        var dimension = vectors.Dimension;
+        var body = new byte[(keys.Count * KeyBytes) + (vectors.Values.Length * sizeof(float))];
         for (var i = 0; i < keys.Count; i++)
         {
             var key = body.AsSpan(i * KeyBytes, KeyBytes);
@@ -142,7 +143,7 @@ internal sealed class AugmentedViewCache
             BinaryPrimitives.WriteInt32LittleEndian(key[64..], keys[i].View);
         }
 
-        MemoryMarshal.AsBytes(vectors).CopyTo(body.AsSpan(keys.Count * KeyBytes));
+        MemoryMarshal.AsBytes(vectors.Values.Span).CopyTo(body.AsSpan(keys.Count * KeyBytes));
         var text = Encoding.UTF8.GetBytes(settings);
         var header = new byte[Magic.Length + 4 + text.Length + 12];
         Magic.CopyTo(header, 0);

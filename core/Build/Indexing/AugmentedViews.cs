@@ -1,10 +1,12 @@
+using ImageSearch.Core.LinearAlgebra;
+
 namespace ImageSearch.Core.Build.Indexing;
 
 /// <summary>
 /// Embeddings of augmented views of some catalog rows' photos, for the metric head to train on: <see cref="PerRow"/>
-/// views of the photo of <c>Rows[0]</c>, then of <c>Rows[1]</c>, and so on (row-major vectors).
+/// views of the photo of <c>Rows[0]</c>, then of <c>Rows[1]</c>, and so on, one vector each.
 /// </summary>
-internal sealed record AugmentedViews(float[] Vectors, IReadOnlyList<int> Rows, int PerRow)
+internal sealed record AugmentedViews(VectorRows Vectors, IReadOnlyList<int> Rows, int PerRow)
 {
     public int Count => Rows.Count * PerRow;
 

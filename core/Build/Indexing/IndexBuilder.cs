@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using ImageSearch.Core.Build.Augmentation;
 using ImageSearch.Core.Catalog;
+using ImageSearch.Core.LinearAlgebra;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Core.Query.Index;
@@ -98,7 +99,7 @@ public sealed class IndexBuilder
                 var basis = reuse ? decision!.Basis : new LearningBasis(written.Count, 0, RetrainRule.Labels(photos));
 
                 // index.bin holds what is searched: the embeddings, or their projections when a metric head was trained.
-                using var binary = WriteBinary(indexPath, written, learned.Searched, learned.SearchedDimension, options, notes, cancel.Token);
+                using var binary = WriteBinary(indexPath, written, learned.Searched, options, notes, cancel.Token);
                 binary.Commit();
                 var recall = MeasureCompactRecall(indexPath, learned.Searched, notes, cancel.Token);
                 metadata = writer.Commit((bytes, hashes) => new IndexMetadata
@@ -143,7 +144,7 @@ public sealed class IndexBuilder
         }
     }
 
-    private float[] Matrix(List<(Product Product, ReadOnlyMemory<float> Vector)> rows)
+    private VectorRows Matrix(List<(Product Product, ReadOnlyMemory<float> Vector)> rows)
     {
         var dimension = _embedder.Dimension;
         var vectors = new float[(long)rows.Count * dimension];
@@ -152,19 +153,20 @@ public sealed class IndexBuilder
             rows[i].Vector.Span.CopyTo(vectors.AsSpan(i * dimension, dimension));
         }
 
-        return vectors;
+        return new VectorRows(vectors, rows.Count, dimension);
     }
 
     /// <summary>index.bin beside index.csv, with compact codes for large catalogs; written, not yet visible.</summary>
-    private static BinaryIndexDraft WriteBinary(string indexPath, List<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] vectors, int dimension, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
+    private static BinaryIndexDraft WriteBinary(string indexPath, List<(Product Product, ReadOnlyMemory<float> Vector)> rows, VectorRows vectors, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var dimension = vectors.Dimension;
         var started = Stopwatch.StartNew();
         // The coarse pass reads at most a fifth of the axes: 256 of 1,280 embedding dimensions, 51 of a 256-d head's.
         var coarseDimension = Math.Min(options.CoarseDimension, Math.Max(1, dimension / 5));
         var compact = rows.Count >= Math.Max(2, options.CompactFromRows) && coarseDimension > 0 && coarseDimension < dimension;
-        var quantizer = compact ? VectorQuantizer.Train(vectors, dimension) : null;
-        var draft = BinaryIndexWriter.Write(BinaryIndexWriter.PathFor(indexPath), [.. rows.Select(r => r.Product.Id)], vectors, dimension, quantizer, coarseDimension);
+        var quantizer = compact ? VectorQuantizer.Train(vectors) : null;
+        var draft = BinaryIndexWriter.Write(BinaryIndexWriter.PathFor(indexPath), [.. rows.Select(r => r.Product.Id)], vectors, quantizer, coarseDimension);
         notes.Add(compact
             ? $"Wrote {BinaryIndexWriter.PathFor(indexPath)} with compact codes ({coarseDimension} coarse axes) in {started.Elapsed.TotalSeconds:F1} s."
             : $"Wrote {BinaryIndexWriter.PathFor(indexPath)} (exact search: fewer than {options.CompactFromRows} rows).");
@@ -175,7 +177,7 @@ public sealed class IndexBuilder
     /// Recall is measured, not assumed: up to 100 products, spread over the catalog, each search the compact index
     /// for their 10 nearest other products, compared with an exact search. Null when index.bin has no compact codes.
     /// </summary>
-    private double? MeasureCompactRecall(string indexPath, float[] vectors, List<string> notes, CancellationToken cancellationToken)
+    private double? MeasureCompactRecall(string indexPath, VectorRows vectors, List<string> notes, CancellationToken cancellationToken)
     {
         using var binary = BinaryIndexFile.Open(BinaryIndexWriter.PathFor(indexPath), verifyVectors: false);
         if (binary.Quantizer is null)
@@ -184,7 +186,7 @@ public sealed class IndexBuilder
         }
 
         var compact = binary.CreateSearchIndex(new CompactSearchOptions(), compactFromRows: 0);
-        var exact = new VectorIndex(vectors, binary.Dimension);
+        var exact = new VectorIndex(vectors);
         var queries = Math.Min(100, binary.Rows);
         var found = 0;
         var expected = 0;
@@ -224,7 +226,7 @@ public sealed class IndexBuilder
             var row = 0;
             foreach (var hash in previous.Metadata.ImageSha256.Values)
             {
-                byHash.TryAdd(hash, previous.Vectors.Vectors.AsMemory(row * dimension, dimension));
+                byHash.TryAdd(hash, previous.Vectors.Rows.Values.Slice(row * dimension, dimension));
                 row++;
             }
 
@@ -309,7 +311,7 @@ public sealed class IndexBuilder
                 var embedded = embedder.Embed(photos, requests, cancellationToken);
                 for (var j = 0; j < these.Length; j++)
                 {
-                    embedded.AsSpan(j * d, d).CopyTo(views.AsSpan(these[j] * d, d));
+                    embedded.Row(j).CopyTo(views.AsSpan(these[j] * d, d));
                 }
             }
         }
@@ -327,11 +329,12 @@ public sealed class IndexBuilder
         }
 
         var statistics = new ViewStatistics(missing.Count, keys.Length - missing.Count, stopwatch.Elapsed.TotalSeconds);
+        var embeddings = new VectorRows(views, keys.Length, d);
         if (missing.Count > 0 || cache.Count != keys.Length)
         {
             try
             {
-                AugmentedViewCache.Save(cachePath, settings, d, keys, views);
+                AugmentedViewCache.Save(cachePath, settings, keys, embeddings);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -343,7 +346,7 @@ public sealed class IndexBuilder
             $"augmented views: {perRow} of each of {rows.Length} photos for the metric head: {statistics.Reused} from {Path.GetFileName(cachePath)}, {statistics.Embedded} embedded in {statistics.Seconds:F1} s ({statistics.ViewsPerSecond:F0} views/s).")
             + (problem is null ? string.Empty : $" The view cache was not used: {problem}."));
         _logger.LogInformation("{Note}", notes[^1]);
-        return (new AugmentedViews(views, rows, perRow), statistics);
+        return (new AugmentedViews(embeddings, rows, perRow), statistics);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using ImageSearch.Core.Build.Calibration;
 using ImageSearch.Core.Build.Evaluation;
 using ImageSearch.Core.Build.Learning;
 using ImageSearch.Core.Catalog;
+using ImageSearch.Core.LinearAlgebra;
 using ImageSearch.Core.Query.Embedding;
 using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Core.Query.Index;
@@ -15,7 +16,7 @@ namespace ImageSearch.Core.Build.Indexing;
 /// What a build learns once its vectors are written: the metric head (optional) and the score calibration, and the
 /// vectors the search compares (the embeddings, or their projections through the head).
 /// </summary>
-internal sealed record LearnedIndex(LinearProjection? Projection, ScoreCalibration? Calibration, float[] Searched, int SearchedDimension);
+internal sealed record LearnedIndex(LinearProjection? Projection, ScoreCalibration? Calibration, VectorRows Searched);
 
 /// <summary>
 /// The build's learning step. With <see cref="IndexBuildOptions.TrainingQueries"/> (labelled photos of the kind shoppers
@@ -27,9 +28,9 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 {
     private const int Batch = 8;
 
-    /// <param name="catalog">The rows' embeddings as one row-major matrix.</param>
+    /// <param name="catalog">The rows' embeddings, one row each.</param>
     /// <param name="views">Embeddings of augmented views of rows' photos, the head's extra anchors; null: none.</param>
-    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, float[] catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken, AugmentedViews? views = null)
+    public LearnedIndex Learn(IReadOnlyList<(Product Product, ReadOnlyMemory<float> Vector)> rows, VectorRows catalog, IndexBuildOptions options, List<string> notes, CancellationToken cancellationToken, AugmentedViews? views = null)
     {
         var d = embedder.Dimension;
         var categories = rows.Select(r => r.Product.Category).ToArray();
@@ -41,7 +42,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         IReadOnlyList<int> heldBackItems = [];
         if (options.MetricHead is { } head)
         {
-            var set = TrainingSet(catalog, d, categories, groups, photos, views);
+            var set = TrainingSet(catalog, categories, groups, photos, views);
             try
             {
                 var trained = MetricHeadTrainer.Train(set, head, logger, cancellationToken);
@@ -70,13 +71,12 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 
         ScoreCalibration? calibration = null;
         var searched = projection is null ? catalog : projection.ApplyAll(catalog);
-        var searchedDimension = projection?.OutputDimension ?? d;
         if (options.Calibration is { } calibrationOptions)
         {
             if (photos is not null && calibrationPhotos.Count > 0)
             {
-                var vectors = calibrationPhotos.SelectMany(i => Searched(photos.Vectors.AsSpan(i * d, d), projection)).ToArray();
-                calibration = ScoreCalibrator.FitOnQueries(searched, searchedDimension, categories, groups, vectors,
+                var vectors = VectorRows.Of([.. calibrationPhotos.Select(i => Searched(photos.Vectors.Row(i), projection))], searched.Dimension);
+                calibration = ScoreCalibrator.FitOnQueries(searched, categories, groups, vectors,
                     [.. calibrationPhotos.Select(i => photos.Queries[i].Category)], [.. calibrationPhotos.Select(i => photos.Queries[i].Group)], calibrationOptions);
                 calibration = calibration is null ? null : calibration with
                 {
@@ -86,8 +86,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
 
             if (calibration is null && heldBackItems.Count > 0)
             {
-                calibration = ScoreCalibrator.FitOnQueries(searched, searchedDimension, categories, groups,
-                    [.. heldBackItems.SelectMany(r => searched.AsSpan(r * searchedDimension, searchedDimension).ToArray())],
+                calibration = ScoreCalibrator.FitOnQueries(searched, categories, groups, searched.Gather(heldBackItems),
                     [.. heldBackItems.Select(r => categories[r])], [.. heldBackItems.Select(r => groups[r])], calibrationOptions, heldBackItems);
             }
 
@@ -103,16 +102,16 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            calibration ??= ScoreCalibrator.Fit(searched, searchedDimension, categories, groups, calibrationOptions);
+            calibration ??= ScoreCalibrator.Fit(searched, categories, groups, calibrationOptions);
             notes.Add(Describe(calibration));
             logger.LogInformation("{Calibration}", notes[^1]);
         }
 
-        return new LearnedIndex(projection, calibration, searched, searchedDimension);
+        return new LearnedIndex(projection, calibration, searched);
     }
 
     /// <summary>Keeps the previous index's head and calibration (see <see cref="RetrainRule"/>), projecting every row with the head.</summary>
-    public LearnedIndex Reuse(IndexMetadata previous, float[] catalog, RetrainDecision decision, List<string> notes)
+    public LearnedIndex Reuse(IndexMetadata previous, VectorRows catalog, RetrainDecision decision, List<string> notes)
     {
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -120,8 +119,8 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         notes.Add($"--incremental: the previous index's metric head and score calibration are kept ({decision.Reason["kept: ".Length..]}); new rows are projected with the head.");
         logger.LogInformation("{Note}", notes[^1]);
         return previous.Projection is { } projection
-            ? new LearnedIndex(projection, previous.ScoreCalibration, projection.ApplyAll(catalog), projection.OutputDimension)
-            : new LearnedIndex(null, previous.ScoreCalibration, catalog, embedder.Dimension);
+            ? new LearnedIndex(projection, previous.ScoreCalibration, projection.ApplyAll(catalog))
+            : new LearnedIndex(null, previous.ScoreCalibration, catalog);
     }
 
     /// <summary>The augmentation settings as stored with a head trained on views (and compared by an incremental build).</summary>
@@ -132,7 +131,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
     /// Catalog rows, training photos and augmented views, labelled by <c>group</c> where the photos (or, without photos,
     /// the catalog's repeated groups) give one, else by category. Views (after the photos) carry their row's label.
     /// </summary>
-    private static MetricTrainingSet TrainingSet(float[] catalog, int d, string[] categories, string?[] groups, TrainingPhotos? photos, AugmentedViews? views)
+    private static MetricTrainingSet TrainingSet(VectorRows catalog, string[] categories, string?[] groups, TrainingPhotos? photos, AugmentedViews? views)
     {
         var queries = photos?.Queries ?? [];
         var byGroup = photos is null
@@ -144,9 +143,9 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
             ? groups.Concat(queries.Select(q => q.Group)).Concat(viewOf.Select(r => groups[r]))
             : categories.Concat(queries.Select(q => (string?)q.Category)).Concat(viewOf.Select(r => (string?)categories[r]));
         var labels = MetricTrainingSet.Encode(names);
-        float[] vectors = [.. catalog, .. photos?.Vectors ?? [], .. views?.Vectors ?? []];
+        var vectors = VectorRows.Concat([catalog, .. new[] { photos?.Vectors, views?.Vectors }.OfType<VectorRows>()]);
         var photoCount = queries.Count;
-        return new MetricTrainingSet(vectors, d, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < n)], byGroup ? "group" : "category",
+        return new MetricTrainingSet(vectors, labels, [.. Enumerable.Range(0, labels.Length).Select(i => i < n)], byGroup ? "group" : "category",
             views is not null ? [.. Enumerable.Repeat(-1, n + photoCount), .. viewOf] : null);
     }
 
@@ -154,7 +153,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         projection is null ? embedding.ToArray() : projection.Apply(embedding);
 
     /// <summary>The training photos that could be read and decoded, their vectors and the SHA-256 of their bytes.</summary>
-    private sealed record TrainingPhotos(IReadOnlyList<QueryImage> Queries, float[] Vectors, IReadOnlyList<string> Sha256);
+    private sealed record TrainingPhotos(IReadOnlyList<QueryImage> Queries, VectorRows Vectors, IReadOnlyList<string> Sha256);
 
     private TrainingPhotos EmbedPhotos(IReadOnlyList<QueryImage> queries, List<string> notes, CancellationToken cancellationToken)
     {
@@ -203,7 +202,7 @@ internal sealed class IndexLearning(IImageEmbedder embedder, ILogger logger)
         }
 
         notes.Add($"training photos: {kept.Count} of {queries.Count} embedded" + (problems.Count > 0 ? $"; skipped {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $" and {problems.Count - 5} more" : "")}." : "."));
-        return new TrainingPhotos(kept, [.. vectors], hashes);
+        return new TrainingPhotos(kept, new VectorRows([.. vectors], kept.Count, embedder.Dimension), hashes);
     }
 
     private float[]? EmbedOrNull(byte[] bytes, QueryImage query, List<string> problems)

@@ -42,7 +42,7 @@ public static class MetricHeadTrainer
         var photoRows = Spaced(photos, Math.Min(photos.Length, options.MaxTrainingRows / 2));
         var rows = photoRows.Concat(Spaced(catalog, options.MaxTrainingRows - photoRows.Length)).Order().ToArray();
         var position = rows.Select((row, i) => (row, i)).ToDictionary(p => p.row, p => p.i);
-        var subset = new MetricTrainingSet(Gather(set.Vectors, rows, set.Dimension), set.Dimension,
+        var subset = new MetricTrainingSet(set.Vectors.Gather(rows),
             [.. rows.Select(r => set.Labels[r])], [.. rows.Select(r => set.IsCatalog[r])], set.LabelName,
             set.ViewOf is null ? null : [.. rows.Select(r => set.IsView(r) ? position.GetValueOrDefault(set.ViewOf[r], -1) : -1)]);
         var trained = TrainAll(subset, options, logger ?? NullLogger.Instance, cancellationToken);
@@ -57,7 +57,7 @@ public static class MetricHeadTrainer
         var stopwatch = Stopwatch.StartNew();
         var inputs = set.Dimension;
         var n = set.Count;
-        if (set.Vectors.Length != n * inputs || set.IsCatalog.Count != n)
+        if (set.Vectors.Count != n || set.IsCatalog.Count != n)
         {
             throw new ArgumentException($"{n} labels need {n} rows of {inputs} and {n} catalog flags.", nameof(set));
         }
@@ -85,19 +85,20 @@ public static class MetricHeadTrainer
 
         // Centre on the training rows' mean; W₀ = their top principal axes (scaled by the init shrinkage).
         var d = options.Dimension;
-        var pca = PrincipalAxes.Of(Gather(set.Vectors, train, inputs), inputs, d);
+        var pca = PrincipalAxes.Of(set.Vectors.Gather(train), d);
         var mean = pca.Mean;
-        var x = new float[n * inputs];
+        var centred = new float[n * inputs];
         for (var i = 0; i < n; i++)
         {
-            TensorPrimitives.Subtract(set.Vectors.AsSpan(i * inputs, inputs), mean, x.AsSpan(i * inputs, inputs));
+            TensorPrimitives.Subtract(set.Vectors.Row(i), mean, centred.AsSpan(i * inputs, inputs));
         }
 
+        var x = new VectorRows(centred, n, inputs);
         var w0 = InitialProjection(pca, inputs, d, options.InitShrinkage);
-        var scale = MeanNorm(Gather(x, train, inputs), train.Length, w0, d, inputs);
+        var scale = MeanNorm(x.Gather(train), w0, d);
         TensorPrimitives.Divide(w0, scale > 0 ? scale : 1, w0);
-        var before = validationAnchors.Length > 0 ? ValidationMap(x, inputs, w0, d, candidates, validationAnchors, set.Labels) : double.NaN;
-        var problem = new Problem(x, inputs, d, w0, anchors, candidates, validationAnchors, set.Labels, options);
+        var before = validationAnchors.Length > 0 ? ValidationMap(x, w0, d, candidates, validationAnchors, set.Labels) : double.NaN;
+        var problem = new Problem(x, d, w0, anchors, candidates, validationAnchors, set.Labels, options);
 
         // Training goes on with the random that chose the validation rows.
         var head = TrainHead(problem, random, before, logger, cancellationToken);
@@ -119,15 +120,15 @@ public static class MetricHeadTrainer
         return new TrainedMetricHead(LinearProjection.Create(mean, head.Weights, d, training), [.. Enumerable.Range(0, n).Where(i => validation[i])]);
     }
 
-    /// <summary>What the head trains on: centred inputs, the start W₀, and the rows' roles.</summary>
-    private sealed record Problem(float[] X, int Inputs, int D, float[] W0, int[] Anchors, int[] Candidates, int[] ValidationAnchors, IReadOnlyList<int> Labels, MetricHeadOptions Options);
+    /// <summary>What the head trains on: centred inputs, the start W₀ (d rows of the inputs' width), and the rows' roles.</summary>
+    private sealed record Problem(VectorRows X, int D, float[] W0, int[] Anchors, int[] Candidates, int[] ValidationAnchors, IReadOnlyList<int> Labels, MetricHeadOptions Options);
 
     /// <summary>The trained W: the best epoch's weights (by validation mAP), that mAP, and the epochs run.</summary>
     private sealed record Head(float[] Weights, double Map, int BestEpoch, int Epochs);
 
     private static Head TrainHead(Problem p, Random random, double before, ILogger logger, CancellationToken cancellationToken)
     {
-        var (x, inputs, d, w0, options) = (p.X, p.Inputs, p.D, p.W0, p.Options);
+        var (x, d, w0, options) = (p.X, p.D, p.W0, p.Options);
         var w = (float[])w0.Clone();
         var w0Norm = TensorPrimitives.SumOfSquares(w0);
         var best = (Map: before, Epoch: 0, Weights: (float[])w.Clone());
@@ -141,7 +142,7 @@ public static class MetricHeadTrainer
             epoch++;
             var stepAnchors = Sample(p.Anchors, options.MaxAnchorsPerStep, random);
             var stepCandidates = Sample(p.Candidates, options.MaxCandidatesPerStep, random);
-            var loss = Gradient(x, inputs, w, d, stepAnchors, stepCandidates, p.Labels, options, gradient);
+            var loss = Gradient(x, w, d, stepAnchors, stepCandidates, p.Labels, options, gradient);
 
             // Regularisation toward the initial projection, then one Adam step.
             var lambda = 2 * options.Regularization / w0Norm;
@@ -164,7 +165,7 @@ public static class MetricHeadTrainer
                 continue;
             }
 
-            var map = ValidationMap(x, inputs, w, d, p.Candidates, p.ValidationAnchors, p.Labels);
+            var map = ValidationMap(x, w, d, p.Candidates, p.ValidationAnchors, p.Labels);
             if (epoch % 10 == 0)
             {
                 logger.LogInformation("Metric head epoch {Epoch}: loss {Loss:F4}, validation mAP {Map:F4}", epoch, loss, map);
@@ -244,10 +245,12 @@ public static class MetricHeadTrainer
         return w;
     }
 
-    private static float MeanNorm(float[] rows, int count, float[] w, int d, int inputs)
+    /// <summary>The mean length of the rows' projections through <paramref name="w"/> (<paramref name="d"/> rows of their width).</summary>
+    private static float MeanNorm(VectorRows rows, float[] w, int d)
     {
+        var count = rows.Count;
         var u = new float[count * d];
-        DenseMath.MultiplyTransposed(rows, count, w, d, inputs, u);
+        DenseMath.MultiplyTransposed(rows.Array, count, w, d, rows.Dimension, u);
         var sum = 0.0;
         for (var i = 0; i < count; i++)
         {
@@ -258,7 +261,7 @@ public static class MetricHeadTrainer
     }
 
     /// <summary>Writes dLoss/dW into <paramref name="gradient"/> and returns the loss.</summary>
-    private static double Gradient(float[] x, int inputs, float[] w, int d, int[] anchors, int[] candidates, IReadOnlyList<int> labels, MetricHeadOptions options, float[] gradient)
+    private static double Gradient(VectorRows x, float[] w, int d, int[] anchors, int[] candidates, IReadOnlyList<int> labels, MetricHeadOptions options, float[] gradient)
     {
         // Every row that takes part, once: its centred input, projection u, and unit z.
         var rows = anchors.Concat(candidates).Distinct().ToArray();
@@ -268,7 +271,8 @@ public static class MetricHeadTrainer
             position[rows[r]] = r;
         }
 
-        var xr = Gather(x, rows, inputs);
+        var inputs = x.Dimension;
+        var xr = x.Gather(rows).Array;
         var u = new float[rows.Length * d];
         DenseMath.MultiplyTransposed(xr, rows.Length, w, d, inputs, u);
         var norms = new float[rows.Length];
@@ -404,10 +408,10 @@ public static class MetricHeadTrainer
     }
 
     /// <summary>Mean average precision of the validation rows ranking the training catalog items.</summary>
-    private static double ValidationMap(float[] x, int inputs, float[] w, int d, int[] candidates, int[] validation, IReadOnlyList<int> labels)
+    private static double ValidationMap(VectorRows x, float[] w, int d, int[] candidates, int[] validation, IReadOnlyList<int> labels)
     {
-        var zc = Project(Gather(x, candidates, inputs), candidates.Length, w, d, inputs);
-        var zv = Project(Gather(x, validation, inputs), validation.Length, w, d, inputs);
+        var zc = Project(x.Gather(candidates), w, d);
+        var zv = Project(x.Gather(validation), w, d);
         var s = new float[validation.Length * candidates.Length];
         DenseMath.MultiplyTransposed(zv, validation.Length, zc, candidates.Length, d, s);
         var ap = new double[validation.Length];
@@ -431,10 +435,12 @@ public static class MetricHeadTrainer
         return ap.Average();
     }
 
-    private static float[] Project(float[] rows, int count, float[] w, int d, int inputs)
+    /// <summary>The rows through <paramref name="w"/>, normalised: a working matrix of <paramref name="d"/> columns for <see cref="DenseMath"/>.</summary>
+    private static float[] Project(VectorRows rows, float[] w, int d)
     {
+        var count = rows.Count;
         var z = new float[count * d];
-        DenseMath.MultiplyTransposed(rows, count, w, d, inputs, z);
+        DenseMath.MultiplyTransposed(rows.Array, count, w, d, rows.Dimension, z);
         for (var r = 0; r < count; r++)
         {
             var row = z.AsSpan(r * d, d);
@@ -460,6 +466,7 @@ public static class MetricHeadTrainer
         return copy[..max];
     }
 
+    /// <summary>Rows of a working matrix (<paramref name="dimension"/> columns), in the given order.</summary>
     private static float[] Gather(float[] source, int[] rows, int dimension)
     {
         var output = new float[rows.Length * dimension];

@@ -1,7 +1,9 @@
+using ImageSearch.Core.LinearAlgebra;
+
 namespace ImageSearch.Core.Build.Learning;
 
 /// <summary>
-/// What a metric head learns from: embeddings (row-major, L2-normalised) with a label each. Catalog rows are both
+/// What a metric head learns from: embeddings (L2-normalised) with a label each. Catalog rows are both
 /// anchors and what anchors are matched against; the other rows (labelled query photos a shop supplies) are anchors only,
 /// so the head learns to bring photos of that kind to their catalog items.
 /// </summary>
@@ -12,9 +14,11 @@ namespace ImageSearch.Core.Build.Learning;
 /// Per row, the catalog row it is an augmented view of (an anchor only, like a photo), or −1; null: no views. A view is
 /// never chosen for validation, and the views of a catalog item held back for validation are left out of training.
 /// </param>
-public sealed record MetricTrainingSet(float[] Vectors, int Dimension, IReadOnlyList<int> Labels, IReadOnlyList<bool> IsCatalog, string LabelName, IReadOnlyList<int>? ViewOf = null)
+public sealed record MetricTrainingSet(VectorRows Vectors, IReadOnlyList<int> Labels, IReadOnlyList<bool> IsCatalog, string LabelName, IReadOnlyList<int>? ViewOf = null)
 {
     public int Count => Labels.Count;
+
+    public int Dimension => Vectors.Dimension;
 
     /// <summary>Whether row <paramref name="row"/> is an augmented view of a catalog row.</summary>
     public bool IsView(int row) => ViewOf is not null && ViewOf[row] >= 0;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Query.Embedding;
 
@@ -120,14 +121,16 @@ public sealed record LinearProjection
         return output;
     }
 
-    /// <summary>Projects every row of <paramref name="rows"/> (row-major, <see cref="InputDimension"/> each).</summary>
-    public float[] ApplyAll(float[] rows)
+    /// <summary>Projects every row of <paramref name="rows"/>, which must have <see cref="InputDimension"/> components.</summary>
+    public VectorRows ApplyAll(VectorRows rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var count = rows.Length / InputDimension;
-        var output = new float[count * OutputDimension];
-        Parallel.For(0, count, r => Apply(rows.AsSpan(r * InputDimension, InputDimension), output.AsSpan(r * OutputDimension, OutputDimension)));
-        return output;
+        if (rows.Dimension != InputDimension)
+        {
+            throw new ArgumentException($"The projection takes vectors of {InputDimension}; these are {rows}.", nameof(rows));
+        }
+
+        return rows.Map(OutputDimension, Apply);
     }
 
     private float[] MeanVector => _mean ??= Decode(Mean);

@@ -16,7 +16,7 @@ namespace ImageSearch.Core.Query.Index;
 public sealed unsafe class BinaryIndexFile : IDisposable
 {
     private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MemoryMappedViewAccessor _accessor;
     private readonly SafeFileHandle _reader;
     private readonly Dictionary<BinaryIndexSection, (long Offset, long Length)> _sections;
 
@@ -24,14 +24,14 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     private readonly bool _checkRowsOnRead;
     private bool _vectorsVerified;
 
-    private BinaryIndexFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, SafeFileHandle reader, long length, bool verifyVectors)
+    private BinaryIndexFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor accessor, SafeFileHandle reader, long length, bool verifyVectors)
     {
         Path = path;
         _file = file;
-        _view = view;
+        _accessor = accessor;
         _reader = reader;
         Length = length;
-        var mapping = view.SafeMemoryMappedViewHandle;
+        var mapping = accessor.SafeMemoryMappedViewHandle;
         var start = (byte*)mapping.DangerousGetHandle();
         if (length < BinaryIndexFormat.HeaderSize || !new ReadOnlySpan<byte>(start, 8).SequenceEqual(BinaryIndexFormat.Magic))
         {
@@ -127,7 +127,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         }
 
         Ids = ReadIds(start);
-        VectorRows = new FileRows(this, _checkRowsOnRead ? Section<uint>(BinaryIndexSection.RowChecksums) : null);
+        ExactRows = new FileRows(this, _checkRowsOnRead ? Section<uint>(BinaryIndexSection.RowChecksums) : null);
         if (CoarseDimension > 0)
         {
             Quantizer = new VectorQuantizer(Floats(BinaryIndexSection.QuantizerMean), Floats(BinaryIndexSection.QuantizerAxes), Floats(BinaryIndexSection.QuantizerScales));
@@ -166,7 +166,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     public IReadOnlyList<string> Ids { get; }
 
     /// <summary>The exact vectors, read from the file a row at a time.</summary>
-    public IVectorRows VectorRows { get; }
+    public IExactRows ExactRows { get; }
 
     public VectorQuantizer? Quantizer { get; }
 
@@ -180,7 +180,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         path = System.IO.Path.GetFullPath(path);
         SafeFileHandle? reader = null;
         MemoryMappedFile? file = null;
-        MemoryMappedViewAccessor? view = null;
+        MemoryMappedViewAccessor? accessor = null;
         try
         {
             reader = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
@@ -192,19 +192,19 @@ public sealed unsafe class BinaryIndexFile : IDisposable
 
             file = MemoryMappedFile.CreateFromFile(
                 new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete), null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-            view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            return new BinaryIndexFile(path, file, view, reader, length, verifyVectors);
+            accessor = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            return new BinaryIndexFile(path, file, accessor, reader, length, verifyVectors);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            view?.Dispose();
+            accessor?.Dispose();
             file?.Dispose();
             reader?.Dispose();
             throw new IndexFormatException($"{path} cannot be read: {e.Message}", e);
         }
         catch
         {
-            view?.Dispose();
+            accessor?.Dispose();
             file?.Dispose();
             reader?.Dispose();
             throw;
@@ -219,7 +219,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
     {
         if (Quantizer is not null && Rows >= compactFromRows)
         {
-            return new CompactVectorIndex(Quantizer, CoarseCodes!, ResidualCodes!, VectorRows, options);
+            return new CompactVectorIndex(Quantizer, CoarseCodes!, ResidualCodes!, ExactRows, options);
         }
 
         if (_checkRowsOnRead && !_vectorsVerified)
@@ -234,12 +234,12 @@ public sealed unsafe class BinaryIndexFile : IDisposable
             _vectorsVerified = true;
         }
 
-        return new VectorIndex(new RowMatrix<float>(_view.SafeMemoryMappedViewHandle, _sections[BinaryIndexSection.Vectors].Offset, Rows, Dimension));
+        return new VectorIndex(new RowMatrix<float>(_accessor.SafeMemoryMappedViewHandle, _sections[BinaryIndexSection.Vectors].Offset, Rows, Dimension));
     }
 
     public void Dispose()
     {
-        _view.Dispose();
+        _accessor.Dispose();
         _file.Dispose();
         _reader.Dispose();
     }
@@ -286,7 +286,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
         where T : unmanaged
     {
         var (offset, size) = _sections[kind];
-        var start = (byte*)_view.SafeMemoryMappedViewHandle.DangerousGetHandle();
+        var start = (byte*)_accessor.SafeMemoryMappedViewHandle.DangerousGetHandle();
         return MemoryMarshal.Cast<byte, T>(new ReadOnlySpan<byte>(start + offset, checked((int)size))).ToArray();
     }
 
@@ -323,7 +323,7 @@ public sealed unsafe class BinaryIndexFile : IDisposable
 
     private IndexFormatException Invalid(string problem) => new($"{Path} {problem}.");
 
-    private sealed class FileRows(BinaryIndexFile file, uint[]? rowChecksums) : IVectorRows
+    private sealed class FileRows(BinaryIndexFile file, uint[]? rowChecksums) : IExactRows
     {
         private readonly long _offset = file._sections[BinaryIndexSection.Vectors].Offset;
 

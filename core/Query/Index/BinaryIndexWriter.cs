@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using ImageSearch.Core.IO;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Query.Index;
 
@@ -18,15 +19,15 @@ public static class BinaryIndexWriter
     /// Writes ids and vectors, and, when <paramref name="quantizer"/> is given, the compact codes of every row on its
     /// first <paramref name="coarseDimension"/> axes and the rest.
     /// </summary>
-    public static BinaryIndexDraft Write(string path, IReadOnlyList<string> ids, float[] vectors, int dimension, VectorQuantizer? quantizer, int coarseDimension)
+    public static BinaryIndexDraft Write(string path, IReadOnlyList<string> ids, VectorRows vectors, VectorQuantizer? quantizer, int coarseDimension)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(vectors);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        var dimension = vectors.Dimension;
         var rows = ids.Count;
-        if ((long)rows * dimension != vectors.Length)
+        if (vectors.Count != rows)
         {
-            throw new ArgumentException($"{rows} ids need {(long)rows * dimension} components; got {vectors.Length}.", nameof(vectors));
+            throw new ArgumentException($"{rows} ids need as many vectors; got {vectors}.", nameof(vectors));
         }
 
         var sections = new List<(BinaryIndexSection Kind, byte[]? Bytes)>
@@ -47,14 +48,14 @@ public static class BinaryIndexWriter
             sections.Add((BinaryIndexSection.QuantizerScales, MemoryMarshal.AsBytes(quantizer.Scales).ToArray()));
             sections.Add((BinaryIndexSection.CoarseCodes, (byte[])(Array)coarse));
             sections.Add((BinaryIndexSection.ResidualCodes, (byte[])(Array)residual));
-            sections.Add((BinaryIndexSection.RowChecksums, RowChecksums(vectors, dimension)));
+            sections.Add((BinaryIndexSection.RowChecksums, RowChecksums(vectors)));
         }
         else
         {
             coarseDimension = 0;
         }
 
-        using var pin = new PinnedVectors(vectors);
+        using var pin = new PinnedVectors(vectors.Array);
         var table = new byte[sections.Count * BinaryIndexFormat.SectionEntrySize];
         var offset = BinaryIndexFormat.Align(BinaryIndexFormat.HeaderSize + table.Length);
         var layout = new List<(long Offset, long Length)>();
@@ -134,13 +135,12 @@ public static class BinaryIndexWriter
         public void Dispose() => _handle.Free();
     }
 
-    private static byte[] RowChecksums(float[] vectors, int dimension)
+    private static byte[] RowChecksums(VectorRows vectors)
     {
-        var rows = vectors.Length / dimension;
-        var checksums = new byte[rows * sizeof(uint)];
-        Parallel.For(0, rows, row => BinaryPrimitives.WriteUInt32LittleEndian(
+        var checksums = new byte[vectors.Count * sizeof(uint)];
+        Parallel.For(0, vectors.Count, row => BinaryPrimitives.WriteUInt32LittleEndian(
             checksums.AsSpan(row * sizeof(uint)),
-            Crc32C.Compute(MemoryMarshal.AsBytes(vectors.AsSpan(row * dimension, dimension)))));
+            Crc32C.Compute(MemoryMarshal.AsBytes(vectors.Row(row)))));
         return checksums;
     }
 

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Query.Index;
 
@@ -27,10 +28,10 @@ public sealed class CompactVectorIndex : IVectorIndex
     private readonly VectorQuantizer _quantizer;
     private readonly RowMatrix<sbyte> _coarse;
     private readonly RowMatrix<sbyte> _residual;
-    private readonly IVectorRows _exact;
+    private readonly IExactRows _exact;
     private readonly CompactSearchOptions _options;
 
-    public CompactVectorIndex(VectorQuantizer quantizer, RowMatrix<sbyte> coarse, RowMatrix<sbyte> residual, IVectorRows exact, CompactSearchOptions? options = null)
+    public CompactVectorIndex(VectorQuantizer quantizer, RowMatrix<sbyte> coarse, RowMatrix<sbyte> residual, IExactRows exact, CompactSearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(quantizer);
         ArgumentNullException.ThrowIfNull(coarse);
@@ -63,14 +64,15 @@ public sealed class CompactVectorIndex : IVectorIndex
 
     internal RowMatrix<sbyte> ResidualCodes => _residual;
 
-    internal IVectorRows ExactVectors => _exact;
+    internal IExactRows ExactVectors => _exact;
 
     /// <summary>Learns a quantizer from <paramref name="vectors"/> and encodes them, all in memory.</summary>
-    public static CompactVectorIndex Build(float[] vectors, int dimension, int coarseDimension, CompactSearchOptions? options = null)
+    public static CompactVectorIndex Build(VectorRows vectors, int coarseDimension, CompactSearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vectors);
-        var quantizer = VectorQuantizer.Train(vectors, dimension);
-        var rows = vectors.Length / dimension;
+        var dimension = vectors.Dimension;
+        var quantizer = VectorQuantizer.Train(vectors);
+        var rows = vectors.Count;
         var coarse = new sbyte[rows * coarseDimension];
         var residual = new sbyte[rows * (dimension - coarseDimension)];
         quantizer.Encode(vectors, coarseDimension, coarse, residual);
@@ -78,7 +80,7 @@ public sealed class CompactVectorIndex : IVectorIndex
             quantizer,
             new RowMatrix<sbyte>(coarse, coarseDimension),
             new RowMatrix<sbyte>(residual, dimension - coarseDimension),
-            new RowMatrix<float>(vectors, dimension).AsVectorRows(),
+            new RowMatrix<float>(vectors.Array, dimension).AsExactRows(),
             options);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Query.Index;
 
@@ -100,7 +101,7 @@ public static class IndexCsvReader
         }
 
         Array.Resize(ref matrix, rows * dimension);
-        return new StoredVectors(ids, matrix, dimension);
+        return new StoredVectors(ids, new VectorRows(matrix, rows, dimension));
     }
 
     private static string[] ParseRows(byte[] buffer, List<(int Start, int Length, int Line)> lines, int first, int count,

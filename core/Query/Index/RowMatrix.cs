@@ -7,11 +7,15 @@ namespace ImageSearch.Core.Query.Index;
 /// <see cref="Lease"/> is open) or a region of a memory-mapped file, whose mapping a lease keeps alive, so a search
 /// that is still running when a reload releases the file finishes safely.
 /// </summary>
+/// <remarks>
+/// This is storage a scan reads, not a value to pass around: the vectors an index is made from travel as
+/// <see cref="LinearAlgebra.VectorRows"/>, over whose array an index lays a <see cref="RowMatrix{T}"/>.
+/// </remarks>
 public sealed unsafe class RowMatrix<T>
     where T : unmanaged
 {
-    /// <summary>Exposes a float matrix as <see cref="IVectorRows"/>.</summary>
-    public IVectorRows AsVectorRows() => this is RowMatrix<float> floats ? new FloatRows(floats) : throw new InvalidOperationException("Only float rows are vectors.");
+    /// <summary>Exposes a float matrix as <see cref="IExactRows"/> (the rows a compact search rescores).</summary>
+    public IExactRows AsExactRows() => this is RowMatrix<float> floats ? new FloatRows(floats) : throw new InvalidOperationException("Only float rows are vectors.");
 
     private readonly T[]? _array;
     private readonly SafeHandle? _mapping;
@@ -104,7 +108,7 @@ public sealed unsafe class RowMatrix<T>
         }
     }
 
-    private sealed class FloatRows(RowMatrix<float> matrix) : IVectorRows
+    private sealed class FloatRows(RowMatrix<float> matrix) : IExactRows
     {
         public int Rows => matrix.Rows;
 

@@ -1,29 +1,30 @@
+using ImageSearch.Core.LinearAlgebra;
+
 namespace ImageSearch.Core.Query.Index;
 
-/// <summary>The rows of an index file: ids and their vectors as one row-major matrix.</summary>
+/// <summary>The rows of an index file: ids and their vectors, one row each.</summary>
 public sealed class StoredVectors
 {
-    public StoredVectors(IReadOnlyList<string> ids, float[] vectors, int dimension)
+    public StoredVectors(IReadOnlyList<string> ids, VectorRows rows)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(vectors);
-        if (vectors.Length != ids.Count * dimension)
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count != ids.Count)
         {
-            throw new ArgumentException($"{ids.Count} ids need {ids.Count * dimension} components; got {vectors.Length}.", nameof(vectors));
+            throw new ArgumentException($"{ids.Count} ids need as many vectors; got {rows}.", nameof(rows));
         }
 
         Ids = ids;
-        Vectors = vectors;
-        Dimension = dimension;
+        Rows = rows;
     }
 
     public IReadOnlyList<string> Ids { get; }
 
-    public float[] Vectors { get; }
+    public VectorRows Rows { get; }
 
-    public int Dimension { get; }
+    public int Dimension => Rows.Dimension;
 
     public int Count => Ids.Count;
 
-    public ReadOnlySpan<float> Vector(int row) => Vectors.AsSpan(row * Dimension, Dimension);
+    public ReadOnlySpan<float> Vector(int row) => Rows.Row(row);
 }

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Core.Query.Index;
 
@@ -15,10 +16,10 @@ public sealed class VectorIndex : IVectorIndex
     private readonly RowMatrix<float> _rows;
     private readonly float[]? _array;
 
-    public VectorIndex(float[] vectors, int dimension)
-        : this(new RowMatrix<float>(vectors ?? throw new ArgumentNullException(nameof(vectors)), CheckDimension(vectors, dimension)))
+    public VectorIndex(VectorRows vectors)
+        : this(new RowMatrix<float>((vectors ?? throw new ArgumentNullException(nameof(vectors))).Array, vectors.Dimension))
     {
-        _array = vectors;
+        _array = vectors.Array;
     }
 
     public VectorIndex(RowMatrix<float> rows)
@@ -101,16 +102,5 @@ public sealed class VectorIndex : IVectorIndex
         }
 
         return top;
-    }
-
-    private static int CheckDimension(float[] vectors, int dimension)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        if (vectors.Length % dimension != 0)
-        {
-            throw new ArgumentException($"{vectors.Length} components are not whole rows of {dimension}.", nameof(vectors));
-        }
-
-        return dimension;
     }
 }

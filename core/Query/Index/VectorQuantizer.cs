@@ -53,11 +53,12 @@ public sealed class VectorQuantizer
     /// Learns the axes and scales from the rows of <paramref name="vectors"/> (at most <paramref name="maxSamples"/>
     /// of them, spread evenly: the covariance of a 20,000-row sample is as good as the whole catalog's and costs seconds).
     /// </summary>
-    public static VectorQuantizer Train(ReadOnlySpan<float> vectors, int dimension, int maxSamples = 20_000)
+    public static VectorQuantizer Train(VectorRows vectors, int maxSamples = 20_000)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        ArgumentNullException.ThrowIfNull(vectors);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSamples, 2);
-        var rows = vectors.Length / dimension;
+        var dimension = vectors.Dimension;
+        var rows = vectors.Count;
         if (rows < 2)
         {
             throw new ArgumentException("A quantizer needs at least two vectors.", nameof(vectors));
@@ -68,10 +69,10 @@ public sealed class VectorQuantizer
         for (var i = 0; i < samples; i++)
         {
             var row = (int)((long)i * rows / samples);
-            vectors.Slice(row * dimension, dimension).CopyTo(sample.AsSpan(i * dimension, dimension));
+            vectors.Row(row).CopyTo(sample.AsSpan(i * dimension, dimension));
         }
 
-        var pca = PrincipalAxes.Of(sample, dimension, dimension);
+        var pca = PrincipalAxes.Of(new VectorRows(sample, dimension), dimension);
         var axes = pca.Axes;
         var unscaled = new VectorQuantizer((float[])pca.Mean.Clone(), axes, Enumerable.Repeat(1f, dimension).ToArray());
 
@@ -95,19 +96,25 @@ public sealed class VectorQuantizer
     }
 
     /// <summary>The codes of every row: the first <paramref name="coarseDimension"/> axes to <paramref name="coarse"/>, the rest to <paramref name="residual"/>.</summary>
-    public void Encode(ReadOnlySpan<float> vectors, int coarseDimension, Span<sbyte> coarse, Span<sbyte> residual)
+    public void Encode(VectorRows vectors, int coarseDimension, Span<sbyte> coarse, Span<sbyte> residual)
     {
+        ArgumentNullException.ThrowIfNull(vectors);
         var dimension = Dimension;
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)coarseDimension, (uint)dimension, nameof(coarseDimension));
-        var rows = vectors.Length / dimension;
-        if (vectors.Length != rows * dimension || coarse.Length != rows * coarseDimension || residual.Length != rows * (dimension - coarseDimension))
+        if (vectors.Dimension != dimension)
+        {
+            throw new ArgumentException($"The quantizer encodes vectors of {dimension}; these are {vectors}.", nameof(vectors));
+        }
+
+        var rows = vectors.Count;
+        if (coarse.Length != rows * coarseDimension || residual.Length != rows * (dimension - coarseDimension))
         {
             throw new ArgumentException($"{rows} rows need {rows * coarseDimension} coarse and {rows * (dimension - coarseDimension)} residual codes.");
         }
 
         unsafe
         {
-            fixed (float* source = vectors)
+            fixed (float* source = vectors.Values.Span)
             fixed (sbyte* coarseCodes = coarse, residualCodes = residual)
             {
                 var (src, c, r) = ((nint)source, (nint)coarseCodes, (nint)residualCodes);

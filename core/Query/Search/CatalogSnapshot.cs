@@ -138,8 +138,8 @@ public sealed class CatalogSnapshot : IDisposable
         }
     }
 
-    /// <summary>A copy of the stored vector of a product (in the searched space, so <see cref="Search"/> takes it as it is), or null when the product has none.</summary>
-    public float[]? VectorOf(string id)
+    /// <summary>A copy of the stored vector of a product, labelled as in the searched space (so <see cref="Search"/> takes it as it is), or null when the product has none.</summary>
+    public QueryEmbedding? VectorOf(string id)
     {
         if (!_rowOfId.TryGetValue(id, out var row))
         {
@@ -148,7 +148,7 @@ public sealed class CatalogSnapshot : IDisposable
 
         var vector = new float[Vectors.Dimension];
         Vectors.CopyVector(row, vector);
-        return vector;
+        return QueryEmbedding.Searched(vector);
     }
 
     /// <summary>Whether the product has a vector in the index (its image was read and embedded when the index was built).</summary>
@@ -184,11 +184,14 @@ public sealed class CatalogSnapshot : IDisposable
     /// the exclusion apply inside the scan, so they never shorten a result that had enough matching products.
     /// </summary>
     /// <param name="query">
-    /// An embedding from the index's embedder, projected first when the index has a <see cref="Projection"/> (which
-    /// always makes fewer dimensions than it takes), or a vector already in the searched space (<see cref="VectorOf"/>).
+    /// A feature vector (<see cref="EmbeddingSpace.Features"/>: the index's embedder's output, or the same computed by a
+    /// caller), projected first when the index has a <see cref="Projection"/>; or a vector already in the searched space
+    /// (<see cref="EmbeddingSpace.Searched"/>, such as <see cref="VectorOf"/>'s), scanned as it is. Throws
+    /// <see cref="ArgumentException"/> when its length is not that of its space.
     /// </param>
-    public IReadOnlyList<ProductMatch> Search(ReadOnlySpan<float> query, SearchRequest request)
+    public IReadOnlyList<ProductMatch> Search(QueryEmbedding query, SearchRequest request)
     {
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.TopK);
         if (_productOfRow.Length == 0)
@@ -198,7 +201,7 @@ public sealed class CatalogSnapshot : IDisposable
 
         var filter = request.Filter ?? ProductFilter.None;
         var exclude = request.ExcludeId is { } id && _rowOfId.TryGetValue(id, out var excluded) ? excluded : -1;
-        var searched = Projection is { } head && query.Length == head.InputDimension ? head.Apply(query) : query;
+        var searched = InSearchedSpace(query);
         var hits = Vectors is IFilteredVectorIndex filtered
             ? filtered.Search(searched, request.TopK, filter, exclude)
             : Vectors.Search(searched, request.TopK, _rowAttributes.Predicate(filter, exclude));
@@ -219,7 +222,21 @@ public sealed class CatalogSnapshot : IDisposable
 
     public void Dispose() => _storage?.Dispose();
 
+    /// <summary>The query in the searched space: a feature vector through the metric head (when there is one), a searched one as it is.</summary>
+    private ReadOnlySpan<float> InSearchedSpace(QueryEmbedding query)
+    {
+        var (expected, space) = query.Space == EmbeddingSpace.Features
+            ? (Projection?.InputDimension ?? Vectors.Dimension, "feature vectors")
+            : (Vectors.Dimension, "vectors in its searched space");
+        if (query.Dimension != expected)
+        {
+            throw new ArgumentException($"The query is a {query}; this index takes {expected}-d {space}.", nameof(query));
+        }
+
+        return query.Space == EmbeddingSpace.Features && Projection is { } head ? head.Apply(query.Vector.Span) : query.Vector.Span;
+    }
+
     private static VectorIndex Searched(IndexFile index) => index.Metadata.Projection is { } head
-        ? new VectorIndex(head.ApplyAll(index.Vectors.Vectors), head.OutputDimension)
-        : new VectorIndex(index.Vectors.Vectors, index.Vectors.Dimension);
+        ? new VectorIndex(head.ApplyAll(index.Vectors.Rows))
+        : new VectorIndex(index.Vectors.Rows);
 }

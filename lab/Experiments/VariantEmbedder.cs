@@ -1,18 +1,19 @@
 using ImageSearch.Core.Query.Imaging;
 using ImageSearch.Core.Query.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImageSearch.Core.LinearAlgebra;
 
 namespace ImageSearch.Lab.Experiments;
 
-/// <summary>Embeds photos in several views with the engine's feature model, through a <see cref="FeatureCache"/>.</summary>
-internal sealed class ViewEmbedder : IDisposable
+/// <summary>Embeds photos in several variants (<see cref="PhotoVariants"/>) with the engine's feature model, through a <see cref="FeatureCache"/>.</summary>
+internal sealed class VariantEmbedder : IDisposable
 {
     private const int Batch = 8;
     private readonly FeatureExtractor _extractor;
-    private readonly ImageViews _views = new(PreprocessingOptions.ImageNet);
+    private readonly PhotoVariants _variants = new(PreprocessingOptions.ImageNet);
     private readonly FeatureCache _cache;
 
-    public ViewEmbedder(string modelPath, string cacheRoot)
+    public VariantEmbedder(string modelPath, string cacheRoot)
     {
         var factory = new InferenceSessionFactory(new InferenceOptions(), NullLogger<InferenceSessionFactory>.Instance);
         _extractor = new FeatureExtractor(factory.Create(modelPath), modelPath);
@@ -29,24 +30,24 @@ internal sealed class ViewEmbedder : IDisposable
         var images = Enumerable.Range(0, count)
             .Select(i => decoder.Decode(File.ReadAllBytes(paths[(int)((long)i * paths.Count / count)]), new DecodeOptions { MinShortSide = 256 }))
             .ToArray();
-        _views.Backgrounds = seed => images[(int)((uint)seed % (uint)images.Length)];
+        _variants.Backgrounds = seed => images[(int)((uint)seed % (uint)images.Length)];
     }
 
-    /// <summary>Row-major vectors (L2-normalised) of every path, per view.</summary>
-    public Dictionary<string, float[]> Embed(IReadOnlyList<string> paths, IReadOnlyList<string> views)
+    /// <summary>The vectors (L2-normalised) of every path, one row each, per variant.</summary>
+    public Dictionary<string, VectorRows> Embed(IReadOnlyList<string> paths, IReadOnlyList<string> variants)
     {
         var d = Dimension;
         var hashes = paths.Select(p => FeatureCache.HashOf(File.ReadAllBytes(p))).ToArray();
-        var output = views.ToDictionary(v => v, _ => new float[paths.Count * d]);
+        var output = variants.ToDictionary(v => v, _ => new float[paths.Count * d]);
         var missing = new List<int>();
         for (var i = 0; i < paths.Count; i++)
         {
             var complete = true;
-            foreach (var view in views)
+            foreach (var variant in variants)
             {
-                if (_cache.TryGet(view, hashes[i], out var vector))
+                if (_cache.TryGet(variant, hashes[i], out var vector))
                 {
-                    vector.CopyTo(output[view].AsSpan(i * d, d));
+                    vector.CopyTo(output[variant].AsSpan(i * d, d));
                 }
                 else
                 {
@@ -62,28 +63,28 @@ internal sealed class ViewEmbedder : IDisposable
 
         if (missing.Count == 0)
         {
-            return output;
+            return Rows(output, paths.Count);
         }
 
-        Console.Error.WriteLine($"  embedding {missing.Count} photos in {views.Count} views");
-        var length = _views.TensorLength;
-        var perBatch = Math.Max(1, Batch / views.Count) ;
-        var inputs = new float[perBatch * views.Count * length];
-        var vectors = new float[perBatch * views.Count * d];
+        Console.Error.WriteLine($"  embedding {missing.Count} photos in {variants.Count} variants");
+        var length = _variants.TensorLength;
+        var perBatch = Math.Max(1, Batch / variants.Count);
+        var inputs = new float[perBatch * variants.Count * length];
+        var vectors = new float[perBatch * variants.Count * d];
         for (var start = 0; start < missing.Count; start += perBatch)
         {
             var count = Math.Min(perBatch, missing.Count - start);
-            Parallel.For(0, count, j => _views.Render(File.ReadAllBytes(paths[missing[start + j]]), views,
-                inputs.AsSpan(j * views.Count * length, views.Count * length)));
-            _extractor.Extract(inputs, count * views.Count, vectors);
+            Parallel.For(0, count, j => _variants.Render(File.ReadAllBytes(paths[missing[start + j]]), variants,
+                inputs.AsSpan(j * variants.Count * length, variants.Count * length)));
+            _extractor.Extract(inputs, count * variants.Count, vectors);
             for (var j = 0; j < count; j++)
             {
                 var i = missing[start + j];
-                for (var v = 0; v < views.Count; v++)
+                for (var v = 0; v < variants.Count; v++)
                 {
-                    var vector = vectors.AsSpan(((j * views.Count) + v) * d, d).ToArray();
-                    vector.CopyTo(output[views[v]].AsSpan(i * d, d));
-                    _cache.Add(views[v], hashes[i], vector);
+                    var vector = vectors.AsSpan(((j * variants.Count) + v) * d, d).ToArray();
+                    vector.CopyTo(output[variants[v]].AsSpan(i * d, d));
+                    _cache.Add(variants[v], hashes[i], vector);
                 }
             }
 
@@ -95,8 +96,11 @@ internal sealed class ViewEmbedder : IDisposable
         }
 
         _cache.Flush();
-        return output;
+        return Rows(output, paths.Count);
     }
+
+    private Dictionary<string, VectorRows> Rows(Dictionary<string, float[]> perVariant, int count) =>
+        perVariant.ToDictionary(p => p.Key, p => new VectorRows(p.Value, count, Dimension));
 
     public void Dispose() => _extractor.Dispose();
 }

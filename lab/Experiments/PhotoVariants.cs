@@ -4,8 +4,9 @@ using ImageSearch.Core.Query.Imaging;
 namespace ImageSearch.Lab.Experiments;
 
 /// <summary>
-/// The crops ("views") of one photo that the multi-crop experiments embed. <c>centre</c> is exactly what the engine
-/// does (shorter side 256, centre 224); the others are made from one decode of the photo:
+/// The variants of one photo that the experiments embed, by name: the fixed crops of the multi-crop experiments (at
+/// index time for catalog photos, as test-time crops for query photos) and augmented views. <c>centre</c> is exactly
+/// what the engine does (shorter side 256, centre 224); the others are made from one decode of the photo:
 /// <list type="bullet">
 /// <item><c>flip</c>: the centre crop mirrored.</item>
 /// <item><c>short</c>: the whole central square (shorter side 224, centre 224: less zoom than <c>centre</c>).</item>
@@ -13,19 +14,20 @@ namespace ImageSearch.Lab.Experiments;
 /// <item><c>pad</c>: the whole photo, padded to a square with the mean colour of its border, 224×224.</item>
 /// <item><c>squash</c>: the whole photo resized to 224×224, aspect ratio not kept.</item>
 /// <item><c>tl</c>, <c>tr</c>, <c>bl</c>, <c>br</c>: squares of 80% of the shorter side at the four corners.</item>
-/// <item><c>aug-PRESET-K</c>: view K of <see cref="ViewAugmenter"/> with one of <see cref="AugmentedView.Presets"/>, then the centre crop.</item>
+/// <item><c>aug-PRESET-K</c>: augmented view K of <see cref="ViewAugmenter"/> with one of <see cref="AugmentationPresets.Presets"/>, then the centre crop.</item>
 /// </list>
 /// </summary>
-internal sealed class ImageViews
+internal sealed class PhotoVariants
 {
-    public static readonly string[] All = ["centre", "flip", "short", "zoom", "pad", "squash", "tl", "tr", "bl", "br"];
+    /// <summary>Every fixed crop (the variants other than augmented views).</summary>
+    public static readonly string[] Crops = ["centre", "flip", "short", "zoom", "pad", "squash", "tl", "tr", "bl", "br"];
 
     private readonly ImagePreprocessor _centre;
     private readonly ImageDecoder _decoder = new();
     private readonly ImageTensorizer _whole;
     private readonly ImageTensorizer _zoom;
 
-    public ImageViews(PreprocessingOptions options)
+    public PhotoVariants(PreprocessingOptions options)
     {
         _centre = new ImagePreprocessor(_decoder, new ImageTensorizer(options));
         _whole = new ImageTensorizer(options with { Name = options.Name + "-whole", ResizeShortSide = options.CropSize });
@@ -34,24 +36,24 @@ internal sealed class ImageViews
 
     public int TensorLength => _centre.TensorLength;
 
-    /// <summary>Backgrounds for the <c>clutter</c> presets' padded views, by seed (owned by the provider).</summary>
+    /// <summary>Backgrounds for the <c>clutter</c> presets' padded augmented views, by seed (owned by the provider).</summary>
     public Func<int, RgbImage?>? Backgrounds { get; set; }
 
-    /// <summary>Writes the tensor of each requested view of <paramref name="encoded"/>, one after another.</summary>
-    public void Render(ReadOnlySpan<byte> encoded, IReadOnlyList<string> views, Span<float> destination)
+    /// <summary>Writes the tensor of each requested variant of <paramref name="encoded"/>, one after another.</summary>
+    public void Render(ReadOnlySpan<byte> encoded, IReadOnlyList<string> variants, Span<float> destination)
     {
         var length = TensorLength;
         RgbImage? image = null;
         try
         {
-            for (var v = 0; v < views.Count; v++)
+            for (var v = 0; v < variants.Count; v++)
             {
                 var tensor = destination.Slice(v * length, length);
-                var view = views[v];
-                if (view is "centre" or "flip")
+                var variant = variants[v];
+                if (variant is "centre" or "flip")
                 {
                     _centre.Preprocess(encoded, tensor);
-                    if (view == "flip")
+                    if (variant == "flip")
                     {
                         var side = _centre.Tensorizer.Options.CropSize;
                         for (var row = 0; row < 3 * side; row++)
@@ -64,16 +66,16 @@ internal sealed class ImageViews
                 }
 
                 image ??= _decoder.Decode(encoded, new DecodeOptions { MinShortSide = _zoom.Options.ResizeShortSide * 5 / 4 });
-                if (AugmentedView.TryParse(view, out var preset, out var number))
+                if (AugmentationPresets.TryParse(variant, out var preset, out var number))
                 {
-                    var augmenter = new ViewAugmenter(AugmentedView.Presets[preset]);
+                    var augmenter = new ViewAugmenter(AugmentationPresets.Presets[preset]);
                     var seed = augmenter.SeedOf(encoded, number);
                     using var augmented = augmenter.Render(image, seed, preset.StartsWith("clutter", StringComparison.Ordinal) ? Backgrounds?.Invoke(seed) : null);
                     _centre.Tensorizer.Write(augmented, tensor);
                     continue;
                 }
 
-                switch (view)
+                switch (variant)
                 {
                     case "short":
                         _whole.Write(image, tensor);
@@ -93,7 +95,7 @@ internal sealed class ImageViews
 
                         break;
                     default:
-                        using (var corner = Corner(image, view))
+                        using (var corner = Corner(image, variant))
                         {
                             _whole.Write(corner, tensor);
                         }
