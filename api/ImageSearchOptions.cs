@@ -34,7 +34,13 @@ public sealed class ImageSearchOptions
     /// <summary>Images with more pixels than this are refused (422) before decoding.</summary>
     public long MaxPixels { get; set; } = 40_000_000;
 
-    public InferenceOptions Inference { get; set; } = new();
+    /// <summary>
+    /// How the model runs. The service runs one search per core at once (<see cref="ConcurrencyOptions"/>), so each
+    /// inference gets one ONNX Runtime thread by default: two threads a search while another search runs cost 10% more
+    /// CPU a search and 9–14% of the throughput at 8 clients (bench/compare-settings.sh, docs/benchmarks.md). A lone
+    /// search then takes the single-thread time, about 2 ms more on two cores; 0 gives ONNX Runtime's one thread per core.
+    /// </summary>
+    public InferenceOptions Inference { get; set; } = new() { IntraOpNumThreads = 1 };
 
     /// <summary>How the index is loaded and searched: index.bin or index.csv, compact search from how many rows, candidates per pass.</summary>
     public IndexLoadOptions Index { get; set; } = new();
