@@ -2,7 +2,7 @@
 # Two API settings compared fairly on a busy machine: both servers run at once (on two loopback ports) and wrk
 # alternates between them in short rounds, so background load falls on both alike; prints each round's searches/s
 # at CLIENTS clients, the medians, and each server's CPU time per search. Run after ./setup.sh and 'build-index build'.
-#   A="ImageSearch__Inference__IntraOpNumThreads=1" B="" IMAGESEARCH_MIRROR=../shared bench/compare-settings.sh
+#   A="ImageSearch__Inference__IntraOpNumThreads=1" B="ImageSearch__Inference__IntraOpNumThreads=0" IMAGESEARCH_MIRROR=../shared bench/compare-settings.sh
 # Environment: A, B ("Name=value" settings, space-separated; empty: defaults), ROUNDS (8), ROUND (5s), CLIENTS (8).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
