@@ -57,4 +57,12 @@ public sealed class StartupTests
 
         Assert.That(message, Does.Contain("MaxUploadBytes").And.Contain("sharpen"));
     }
+
+    [Test]
+    public void A_rate_limit_that_admits_no_image_stops_the_start_and_names_the_setting()
+    {
+        var message = ApiFactory.StartFails(new() { ["ImageSearch:RateLimit:ImagePermitLimit"] = "0" });
+
+        Assert.That(message, Does.Contain("ImageSearch:RateLimit").And.Contain("ImagePermitLimit must be positive"));
+    }
 }
