@@ -102,10 +102,7 @@ public sealed record LinearProjection
         var weights = WeightMatrix;
         Span<float> centred = InputDimension <= 4096 ? stackalloc float[InputDimension] : new float[InputDimension];
         TensorPrimitives.Subtract(input, mean, centred);
-        for (var j = 0; j < OutputDimension; j++)
-        {
-            output[j] = TensorPrimitives.Dot(centred, weights.AsSpan(j * InputDimension, InputDimension));
-        }
+        DenseMath.MultiplyVector(weights, centred, output[..OutputDimension]);
 
         var norm = TensorPrimitives.Norm(output[..OutputDimension]);
         if (norm > 0)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
@@ -260,7 +259,7 @@ public sealed class CompactVectorIndex : IVectorIndex
         for (var i = start; i < end; i++)
         {
             _exact.CopyRow(rows[i], vector);
-            scores[i] = TensorPrimitives.Dot(query, vector);
+            scores[i] = DenseMath.Dot(vector, query);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using ImageSearch.Core.LinearAlgebra;
 
@@ -12,6 +11,9 @@ namespace ImageSearch.Core.Query.Index;
 public sealed class VectorIndex : IVectorIndex
 {
     private const int RowsPerTask = 4096;
+
+    // Rows scored at once into a stack buffer before the best are kept.
+    private const int ScoresPerBlock = 64;
 
     private readonly RowMatrix<float> _rows;
     private readonly float[]? _array;
@@ -93,11 +95,17 @@ public sealed class VectorIndex : IVectorIndex
     {
         var top = new TopHits(k);
         var dimension = Dimension;
-        for (var row = start; row < end; row++)
+        Span<float> scores = stackalloc float[ScoresPerBlock];
+        for (var first = start; first < end; first += ScoresPerBlock)
         {
-            if (include is null || include(row))
+            var count = Math.Min(ScoresPerBlock, end - first);
+            DenseMath.MultiplyVector(new ReadOnlySpan<float>((float*)rows + ((long)first * dimension), count * dimension), query, scores[..count]);
+            for (var i = 0; i < count; i++)
             {
-                top.Offer(row, TensorPrimitives.Dot(query, new ReadOnlySpan<float>((float*)rows + ((long)row * dimension), dimension)));
+                if (include is null || include(first + i))
+                {
+                    top.Offer(first + i, scores[i]);
+                }
             }
         }
 
