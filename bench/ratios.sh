@@ -69,6 +69,7 @@ vs_parallel=$(awk '{ printf "%.4f\n", $3 / $2 }' "$work/rounds.txt" | median)
 parallel_vs_ceiling=$(awk -v c="$(nproc)" '{ printf "%.4f\n", $2 / (c * 1000 / $1) }' "$work/rounds.txt" | median)
 embed_ms=$(awk '{ print $1 }' "$work/rounds.txt" | median)
 embed_cpu=$(sed -nE 's/^embed-time: .* ([0-9.]+) ms CPU.*/\1/p' "$work/embed.txt" | median)
+parallel_cpu=$(sed -nE 's/^embed-parallel: .* ([0-9.]+) ms CPU an embedding$/\1/p' "$work/embed.txt" | median)
 rps=$(awk '{ print $3 }' "$work/rounds.txt" | median)
 ceiling=$(awk -v c="$(nproc)" -v ms="$embed_ms" 'BEGIN { printf "%.1f", c * 1000 / ms }')
 ms() { awk '{ v = $2; if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
@@ -97,8 +98,8 @@ awk -v rounds="$rounds" -v rps="$rps" -v ceiling="$ceiling" -v clients="$clients
     printf "service vs ceiling: median of %d rounds %.0f%% (target >= 90%%); medians: %.1f searches/s at %d clients (p50 %.1f ms), ceiling %.1f\n", rounds, 100 * ratio, rps, clients, p8, ceiling }'
 awk -v ratio="$vs_parallel" -v machine="$parallel_vs_ceiling" 'BEGIN {
     printf "the machine itself, one embedding per core at once in process: %.0f%% of the ceiling; the service reaches %.0f%% of that (medians of the rounds)\n", 100 * machine, 100 * ratio }'
-awk -v server="$server_cpu" -v embed="$embed_cpu" 'BEGIN {
-    printf "CPU per search in the server vs one embedding alone: %.2f ms vs %.2f ms = %.0f%% (steadier than the above on a busy machine)\n", server, embed, 100 * embed / server }'
+awk -v server="$server_cpu" -v embed="$embed_cpu" -v parallel="$parallel_cpu" 'BEGIN {
+    printf "CPU per search in the server: %.2f ms; one embedding alone %.2f ms, one of an embedding per core at once %.2f ms: the server spends %+.0f%% beyond the latter (steadier than the above on a busy machine)\n", server, embed, parallel, 100 * (server - parallel) / parallel }'
 awk -v w="$wrk_cpu" -v embed="$embed_cpu" -v cores="$(nproc)" 'BEGIN {
     printf "wrk itself, on the same cores: %.2f ms CPU per search, so at most %.0f%% of the ceiling is left to the service\n", w, 100 * embed / (embed + w) }'
 awk -v p50="$p50" -v ms="$embed_ms" 'BEGIN {
