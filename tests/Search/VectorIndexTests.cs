@@ -34,6 +34,19 @@ public sealed class VectorIndexTests
     }
 
     [Test]
+    public void A_filtered_search_gives_each_product_the_very_score_the_unfiltered_one_does()
+    {
+        var (index, _) = RandomIndex(301, dimension: 37, seed: 11);
+        var query = RandomUnitVector(37, new Random(12));
+
+        var all = index.Search(query, 301).ToDictionary(h => h.Row, h => h.Score);
+        var filtered = index.Search(query, 301, row => row % 2 == 1);
+
+        Assert.That(filtered, Has.Count.EqualTo(150));
+        Assert.That(filtered.Select(h => h.Score), Is.EqualTo(filtered.Select(h => all[h.Row])));
+    }
+
+    [Test]
     public void Asking_for_more_rows_than_there_are_returns_them_all()
     {
         var (index, _) = RandomIndex(3, dimension: 8, seed: 3);

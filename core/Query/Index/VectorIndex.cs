@@ -95,6 +95,20 @@ public sealed class VectorIndex : IVectorIndex
     {
         var top = new TopHits(k);
         var dimension = Dimension;
+        if (include is not null)
+        {
+            // A filter scores only the rows it admits; DenseMath.Dot gives each the float the block kernel would.
+            for (var row = start; row < end; row++)
+            {
+                if (include(row))
+                {
+                    top.Offer(row, DenseMath.Dot(new ReadOnlySpan<float>((float*)rows + ((long)row * dimension), dimension), query));
+                }
+            }
+
+            return top;
+        }
+
         Span<float> scores = stackalloc float[ScoresPerBlock];
         for (var first = start; first < end; first += ScoresPerBlock)
         {
@@ -102,10 +116,7 @@ public sealed class VectorIndex : IVectorIndex
             DenseMath.MultiplyVector(new ReadOnlySpan<float>((float*)rows + ((long)first * dimension), count * dimension), query, scores[..count]);
             for (var i = 0; i < count; i++)
             {
-                if (include is null || include(first + i))
-                {
-                    top.Offer(first + i, scores[i]);
-                }
+                top.Offer(first + i, scores[i]);
             }
         }
 
