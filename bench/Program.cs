@@ -5,7 +5,7 @@ using ImageSearch.Bench;
 // dotnet run --project bench -c Release -- large-catalog        (large catalogs: load, memory, latency, recall)
 // dotnet run --project bench -c Release -- postgres-catalog     (the PostgreSQL store beside the embedded index; needs IMAGESEARCH_BENCH_POSTGRES)
 // dotnet run --project bench -c Release -- csv-parse            (index.csv parsing speed, MB/s)
-// dotnet run --project bench -c Release -- embed-time PHOTO     (one embedding on one thread; the ceiling bench/ratios.sh uses)
+// dotnet run --project bench -c Release -- embed-time PHOTO     (one embedding on one thread; the ceiling bench/ratios.sh uses, in --rounds)
 // dotnet run --project bench -c Release -- view-time FOLDER     (catalog photos vs augmented views: rate and CPU time of each)
 return args switch
 {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The two numbers a change to the hot paths is checked against, measured in one run on this machine:
 #   1. the API vs the machine's ceiling: searches/s at CLIENTS (8) clients ÷ (cores ÷ one single-thread embedding of
-#      the load test's photo, decode and preprocessing included, measured before and after the service and averaged),
-#      and the 1-client p50 minus that embedding; beside it, what one embedding per core at once reaches in process;
+#      the load test's photo, decode and preprocessing included, measured just before and just after each round of
+#      the service and averaged), and the 1-client p50 minus that embedding; beside it, what one embedding per core at
+#      once reaches in process;
 #   2. an incremental rebuild of the sample after one row's photo changed: the whole command's time, vs 3 s.
 # Run after ./setup.sh and a build of data/index.csv (./run.sh makes one; the rebuild starts from a copy of it).
 #   IMAGESEARCH_MIRROR=../shared bench/ratios.sh
-# Environment: PORT (5081), DURATION (15s, the 1-client run), CLIENTS (8), ROUNDS (6) and ROUND (5s): the 8-client
-# rounds, each after its own ceiling measurement; API_ENV (extra "Name=value" API settings, as in bench/load-test.sh).
+# Environment: PORT (5081), DURATION (15s, the 1-client run), CLIENTS (8), ROUNDS (10) and ROUND (3s): the 8-client
+# rounds, each between two ceiling measurements; API_ENV (extra "Name=value" API settings, as in bench/load-test.sh).
 # The rate limit is off and the embedding queue holds 2 x CLIENTS, so no request is refused.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,8 +16,8 @@ mirror=${IMAGESEARCH_MIRROR:-../shared}
 port=${PORT:-5081}
 duration=${DURATION:-15s}
 clients=${CLIENTS:-8}
-rounds=${ROUNDS:-6}
-round=${ROUND:-5s}
+rounds=${ROUNDS:-10}
+round=${ROUND:-3s}
 url=http://127.0.0.1:$port
 
 source bench/api-under-load.sh
@@ -27,18 +28,25 @@ queries=("$mirror"/datasets/clothing/queries/*.jpg)
 query=${queries[0]}
 work=$(mktemp -d)
 server=
-cleanup() { [[ -n $server ]] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+embedding=
+cleanup() { for pid in $server $embedding; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 for project in bench api build-index; do dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null; done
 echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== query: $query ($(stat -c %s "$query") bytes)"
 
 # 1. The ceiling (one embedding on one thread, in process: cores / its median time) and what one embedding per core at
-#    once reaches in process, measured in ROUNDS short rounds that alternate with the service's: this virtual machine's
-#    speed swings by a third from one minute to the next, so each round's service rate is compared with the ceiling
-#    measured just before it, and the median of those ratios is the number.
-embed_time() {
-    dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query" | tee -a "$work/embed.txt"
+#    once reaches in process, measured by one warm process between the service's rounds: this virtual machine's
+#    speed swings by a third from one minute to the next, so each round's service rate is compared with the average
+#    of the ceilings measured just before and just after it, and the median of those ratios is the number.
+coproc EMBED { dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query" --rounds; }
+embedding=$EMBED_PID
+read -r ready <&"${EMBED[0]}"
+[[ $ready == ready ]] || { echo "ratios: embed-time did not start: $ready"; exit 1; }
+embed_time() {   # one single-thread and one parallel measurement, while the service is idle
+    local line
+    echo >&"${EMBED[1]}"
+    for _ in 1 2; do read -r line <&"${EMBED[0]}"; echo "$line" | tee -a "$work/embed.txt"; done
 }
 
 # 2. The API under load.
@@ -57,11 +65,16 @@ for ((r = 1; r <= rounds; r++)); do
     server_ticks=$((server_ticks + $(cpu) - cpu_before))
     awk '/Requests\/sec/ { printf "round %d: %s searches/s at '"$clients"' clients\n", '"$r"', $2 }' "$work/concurrent-$r.txt"
 done
+embed_time   # the ceiling after the last round
+exec {EMBED[1]}>&-; wait "$embedding" 2>/dev/null || true; embedding=
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 if grep -qE "Non-2xx|Socket errors" "$work/single.txt" "$work"/concurrent-*.txt; then cat "$work"/*.txt; echo "ratios: FAILED (errors under load)"; exit 1; fi
 
-# Per round: the service's rate, the ceiling and the in-process parallel rate just before it.
-paste <(awk '/^embed-time:/ { print $2 }' "$work/embed.txt") <(awk '/^embed-parallel:/ { print $2 }' "$work/embed.txt") \
+# Per round: the service's rate, the ceiling (from the average of the single-thread times before and after it) and the
+# in-process parallel rate just before it.
+awk '/^embed-time:/ { print $2 }' "$work/embed.txt" > "$work/one-thread.txt"
+paste <(head -n "$rounds" "$work/one-thread.txt") <(tail -n +2 "$work/one-thread.txt") | awk '{ print ($1 + $2) / 2 }' > "$work/bracketed.txt"
+paste "$work/bracketed.txt" <(awk '/^embed-parallel:/ { print $2 }' "$work/embed.txt" | head -n "$rounds") \
     <(for ((r = 1; r <= rounds; r++)); do awk '/Requests\/sec/ { print $2 }' "$work/concurrent-$r.txt"; done) > "$work/rounds.txt"
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 vs_ceiling=$(awk -v c="$(nproc)" '{ printf "%.4f\n", $3 / (c * 1000 / $1) }' "$work/rounds.txt" | median)
