@@ -37,8 +37,9 @@ echo "== query: $query ($(stat -c %s "$query") bytes)"
 
 # 1. The ceiling (one embedding on one thread, in process: cores / its median time) and what one embedding per core at
 #    once reaches in process, measured by one warm process between the service's rounds: this virtual machine's
-#    speed swings by a third from one minute to the next, so each round's service rate is compared with the average
-#    of the ceilings measured just before and just after it, and the median of those ratios is the number.
+#    single-thread time swings by a third from one round to the next, so each round's service rate is compared with
+#    the ceiling from the average of the single-thread times just before and just after it, and the median of those
+#    ratios is the number.
 coproc EMBED { dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query" --rounds; }
 embedding=$EMBED_PID
 read -r ready <&"${EMBED[0]}"
