@@ -16,13 +16,14 @@ ensure_wrk() {
     $sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
 }
 
-# start_api LOG PORT QUEUE [SETTINGS]: starts the built API on 127.0.0.1:PORT in the background (its output in LOG,
-# QUEUE searches allowed to wait for an embedding slot, SETTINGS extra "Name=value" pairs), sets api_pid and returns
-# once /health/ready answers; prints LOG and exits when the API stops first or is not ready within a minute.
+# start_api LOG PORT QUEUE [SETTINGS] [DLL]: starts the built API on 127.0.0.1:PORT in the background (its output in
+# LOG, QUEUE searches allowed to wait for an embedding slot, SETTINGS extra "Name=value" pairs; DLL another build's
+# ImageSearch.Api.dll, run from here, so on this checkout's catalog, index and model), sets api_pid and returns once
+# /health/ready answers; prints LOG and exits when the API stops first or is not ready within a minute.
 start_api() {
     # shellcheck disable=SC2086
     env ImageSearch__RateLimit__Enabled=false ImageSearch__Concurrency__QueueLength="$3" Logging__LogLevel__Default=Warning ${4:-} \
-        dotnet api/bin/Release/net10.0/ImageSearch.Api.dll --urls "http://127.0.0.1:$2" > "$1" 2>&1 &
+        dotnet "${5:-api/bin/Release/net10.0/ImageSearch.Api.dll}" --urls "http://127.0.0.1:$2" > "$1" 2>&1 &
     api_pid=$!
     local _
     for _ in $(seq 1 120); do
