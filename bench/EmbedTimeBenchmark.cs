@@ -11,7 +11,7 @@ namespace ImageSearch.Bench;
 /// service that does nothing else: cores ÷ that time; then how much of that ceiling one embedding per core at once
 /// reaches in process. With <c>--rounds</c> it warms up once, prints <c>ready</c>, and measures both again for every line
 /// it reads from standard input until it closes: bench/ratios.sh alternates these rounds with the service's, seconds
-/// apart, on a virtual machine whose speed swings from one minute to the next.
+/// apart, on a virtual machine whose speed swings by a third from one round to the next.
 /// </summary>
 internal static class EmbedTimeBenchmark
 {
