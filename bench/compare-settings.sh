@@ -20,6 +20,9 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+for dll in "${A_API:-}" "${B_API:-}"; do
+    [[ -z $dll || -f $dll ]] || { echo "compare-settings: $dll does not exist; build that checkout's api (dotnet build DIR/api -c Release) first" >&2; exit 1; }
+done
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 source bench/api-under-load.sh
 start() {  # start NAME PORT SETTINGS DLL
