@@ -42,12 +42,16 @@ echo "== query: $query ($(stat -c %s "$query") bytes)"
 #    ratios is the number.
 coproc EMBED { dotnet bench/bin/Release/net10.0/ImageSearch.Bench.dll embed-time "$query" --rounds; }
 embedding=$EMBED_PID
-read -r ready <&"${EMBED[0]}"
+embed_out=${EMBED[0]} embed_in=${EMBED[1]}   # bash unsets EMBED when the process ends; these stay for its last words
+read -r ready <&"$embed_out" || ready="(it exited first; is the model in models/?)"
 [[ $ready == ready ]] || { echo "ratios: embed-time did not start: $ready"; exit 1; }
 embed_time() {   # one single-thread and one parallel measurement, while the service is idle
     local line
-    echo >&"${EMBED[1]}"
-    for _ in 1 2; do read -r line <&"${EMBED[0]}"; echo "$line" | tee -a "$work/embed.txt"; done
+    echo >&"$embed_in"
+    for _ in 1 2; do
+        read -r line <&"$embed_out" || { echo "ratios: embed-time stopped during the run (its error is above)"; exit 1; }
+        echo "$line" | tee -a "$work/embed.txt"
+    done
 }
 
 # 2. The API under load.
@@ -67,7 +71,7 @@ for ((r = 1; r <= rounds; r++)); do
     awk '/Requests\/sec/ { printf "round %d: %s searches/s at '"$clients"' clients\n", '"$r"', $2 }' "$work/concurrent-$r.txt"
 done
 embed_time   # the ceiling after the last round
-exec {EMBED[1]}>&-; wait "$embedding" 2>/dev/null || true; embedding=
+exec {embed_in}>&-; wait "$embedding" 2>/dev/null || true; embedding=
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 if grep -qE "Non-2xx|Socket errors" "$work/single.txt" "$work"/concurrent-*.txt; then cat "$work"/*.txt; echo "ratios: FAILED (errors under load)"; exit 1; fi
 
